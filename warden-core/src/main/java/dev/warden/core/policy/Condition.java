@@ -1,0 +1,16 @@
+package dev.warden.core.policy;
+
+/**
+ * A compiled custom-rule condition. Implementations are pure: the same input gives the same answer.
+ */
+public interface Condition {
+
+  /**
+   * Evaluates the condition.
+   *
+   * @return whether the condition holds
+   * @throws ConditionException when the expression cannot be evaluated on this input (for example a
+   *     missing trait used as a string); the caller must treat that as "undecided", never as false
+   */
+  boolean test(ConditionInput input) throws ConditionException;
+}
