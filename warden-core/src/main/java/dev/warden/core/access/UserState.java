@@ -16,7 +16,8 @@ import java.util.Optional;
  * order; requests of other users are a caller's bug and rejected. {@code locks} may hold locks on
  * other users or roles: only those that target this user, their requests or their roles matter.
  */
-public record UserState(User user, List<AccessRequest> requests, List<Lock> locks, Catalog catalog) {
+public record UserState(
+    User user, List<AccessRequest> requests, List<Lock> locks, Catalog catalog) {
 
   public UserState {
     requests = List.copyOf(requests);

@@ -91,7 +91,12 @@ public final class Catalog {
 
   @Override
   public String toString() {
-    return "Catalog[roles=" + roles.size() + ", resources=" + resources.size() + ", users="
-        + users.size() + "]";
+    return "Catalog[roles="
+        + roles.size()
+        + ", resources="
+        + resources.size()
+        + ", users="
+        + users.size()
+        + "]";
   }
 }

@@ -70,8 +70,7 @@ public final class CatalogLoader {
       Function<T, Object> name,
       Problems problems) {
     Optional<YamlNode> node = root.get(key);
-    if (node.isEmpty()
-        || (node.get() instanceof YamlNode.Scalar scalar && scalar.isNull())) {
+    if (node.isEmpty() || (node.get() instanceof YamlNode.Scalar scalar && scalar.isNull())) {
       return List.of();
     }
     Optional<YamlNode.Sequence> sequence = node.get().asSequence(key);
@@ -97,7 +96,10 @@ public final class CatalogLoader {
         problems.error(
             item.position(),
             "duplicate-name",
-            key + " lists '" + name.apply(value.get()) + "' twice; the first is at line "
+            key
+                + " lists '"
+                + name.apply(value.get())
+                + "' twice; the first is at line "
                 + first.line());
         continue;
       }
@@ -143,7 +145,8 @@ public final class CatalogLoader {
     if (traitsNode.isPresent()) {
       Optional<YamlNode.Mapping> mapping = traitsNode.get().asMapping("traits");
       ok = mapping.isPresent();
-      for (YamlNode.Mapping.Entry entry : mapping.map(YamlNode.Mapping::entries).orElse(List.of())) {
+      for (YamlNode.Mapping.Entry entry :
+          mapping.map(YamlNode.Mapping::entries).orElse(List.of())) {
         Optional<List<String>> values =
             entry.value().asStringList("trait '" + entry.key() + "'", MAX_LABELS, MAX_TEXT);
         if (values.isPresent()) {
@@ -189,7 +192,9 @@ public final class CatalogLoader {
           .error(
               mapping.get().position(),
               "too-many",
-              "an entry has " + mapping.get().entries().size() + " labels; the limit is "
+              "an entry has "
+                  + mapping.get().entries().size()
+                  + " labels; the limit is "
                   + MAX_LABELS);
       return null;
     }

@@ -11,10 +11,11 @@ import java.util.Map;
 public record User(UserName name, Map<String, List<String>> traits) {
 
   public User {
-    traits = traits.entrySet().stream()
-        .collect(
-            java.util.stream.Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, e -> List.copyOf(e.getValue())));
+    traits =
+        traits.entrySet().stream()
+            .collect(
+                java.util.stream.Collectors.toUnmodifiableMap(
+                    Map.Entry::getKey, e -> List.copyOf(e.getValue())));
   }
 
   /** A user with no traits, used for requesters the catalog does not list. */

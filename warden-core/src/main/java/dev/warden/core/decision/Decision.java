@@ -49,8 +49,8 @@ public record Decision(
   }
 
   /**
-   * One paragraph a person can read: the outcome and every reason, the same text that logs, the
-   * CLI and the audit trail print.
+   * One paragraph a person can read: the outcome and every reason, the same text that logs, the CLI
+   * and the audit trail print.
    */
   public String explanation() {
     StringBuilder text = new StringBuilder();

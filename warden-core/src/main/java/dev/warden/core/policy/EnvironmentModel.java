@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The catalog label named by {@code label} wins where it is present. Where it is absent, the
  * optional name {@code patterns} apply: an environment matches when its name contains one of the
- * environment's substrings, ignoring case. That is the model of the published proof of concept,
- * and it is coarse: the pattern {@code prod} also matches {@code product-analytics}. Patterns apply
- * to role names and to resource ids alike, and one name may match several environments.
+ * environment's substrings, ignoring case. That is the model of the published proof of concept, and
+ * it is coarse: the pattern {@code prod} also matches {@code product-analytics}. Patterns apply to
+ * role names and to resource ids alike, and one name may match several environments.
  *
  * @param label the catalog label naming the environment, or null to use patterns only
  * @param patterns environment name to lower-case substrings, in file order

@@ -23,7 +23,17 @@ public record Diagnostic(
   /** {@code file:line:column: severity: message [code]}, and the hint on a second line. */
   public String format() {
     String head =
-        source + ":" + line + ":" + column + ": " + severity.label() + ": " + message + " [" + code
+        source
+            + ":"
+            + line
+            + ":"
+            + column
+            + ": "
+            + severity.label()
+            + ": "
+            + message
+            + " ["
+            + code
             + "]";
     return hint == null ? head : head + "\n  hint: " + hint;
   }

@@ -32,8 +32,7 @@ public final class Problems {
 
   private void add(
       Position at, Severity severity, String code, String message, @Nullable String hint) {
-    diagnostics.add(
-        new Diagnostic(source, at.line(), at.column(), severity, code, message, hint));
+    diagnostics.add(new Diagnostic(source, at.line(), at.column(), severity, code, message, hint));
   }
 
   public boolean hasErrors() {

@@ -13,8 +13,10 @@ public final class Suggestions {
     String best = null;
     int bestDistance = 3;
     for (String candidate : candidates) {
-      int distance = distance(word.toLowerCase(java.util.Locale.ROOT),
-          candidate.toLowerCase(java.util.Locale.ROOT));
+      int distance =
+          distance(
+              word.toLowerCase(java.util.Locale.ROOT),
+              candidate.toLowerCase(java.util.Locale.ROOT));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;

@@ -148,8 +148,7 @@ public abstract sealed class YamlNode {
       return Optional.empty();
     }
     try {
-      return Optional.of(
-          java.time.OffsetDateTime.parse(text.get()).toInstant());
+      return Optional.of(java.time.OffsetDateTime.parse(text.get()).toInstant());
     } catch (DateTimeParseException e) {
       problems.error(
           position,

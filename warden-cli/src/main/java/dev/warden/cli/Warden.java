@@ -1,0 +1,46 @@
+package dev.warden.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code warden} command.
+ *
+ * <p>Exit codes, for every subcommand: 0 success, 1 the operation failed, 2 usage error. A
+ * subcommand may document more (for example {@code policy check} exits 3 on warnings only).
+ */
+@Command(
+    name = "warden",
+    mixinStandardHelpOptions = true,
+    versionProvider = Warden.Version.class,
+    description = "Just-in-time access enforcement.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Warden implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code, without exiting; tests use this. */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new Warden());
+    commandLine.setExecutionExceptionHandler(new FailureHandler());
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");
+  }
+
+  /** Reports the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Warden.class.getPackage().getImplementationVersion();
+      return new String[] {"warden " + (version == null ? "development build" : version)};
+    }
+  }
+}
