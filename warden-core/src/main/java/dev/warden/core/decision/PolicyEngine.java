@@ -225,8 +225,6 @@ public final class PolicyEngine {
     }
 
     private Decision deny(AccessRequest request, List<Action> userLocks, int otherPending) {
-      restoreInvariants(active, null);
-      List<Action> actions = new ArrayList<>(userLocks);
       StringBuilder reason = new StringBuilder();
       for (RuleMatch match : matches) {
         if (!reason.isEmpty()) {
@@ -234,6 +232,8 @@ public final class PolicyEngine {
         }
         reason.append(match.rule()).append(": ").append(match.reason());
       }
+      restoreInvariants(active, null);
+      List<Action> actions = new ArrayList<>(userLocks);
       actions.add(new Action.Deny(request.id(), reason.toString()));
       return finish(Outcome.DENY, request.id(), actions, factsFor(request, otherPending));
     }
