@@ -1,0 +1,400 @@
+package dev.warden.watcher.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The decision log: JSON Lines, one record a line, each chained to the one before by its hash.
+ *
+ * <p>Records are made durable by one writer thread with group commit: it takes every record
+ * waiting, writes them in one go and forces them to disk once, then completes each caller's future.
+ * Callers that must not act before their record is durable use the blocking methods; a full queue
+ * makes writers wait, so nothing is ever dropped.
+ *
+ * <p>When the file cannot be written, the batch in flight fails, the partial bytes are cut off, and
+ * the log reports itself unhealthy; the next append tries again and, when it succeeds, the chain
+ * continues from the last durable record. A force that hangs is bounded by {@code durableTimeout}:
+ * the caller gets {@link LogUnavailableException} and the log stays unhealthy until a write
+ * completes.
+ */
+public final class DecisionLog implements AutoCloseable {
+
+  static final String ZERO_HASH = "0".repeat(64);
+  private static final int QUEUE_CAPACITY = 8192;
+  private static final int MAX_BATCH = 4096;
+  private static final System.Logger LOG = System.getLogger(DecisionLog.class.getName());
+
+  private final Path file;
+  private final FileChannel channel;
+  private final Clock clock;
+  private final Duration durableTimeout;
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread writer;
+  private final Recovery recovery;
+  private volatile LongConsumer fsyncNanos = nanos -> {};
+
+  // Owned by the writer thread once it has started.
+  private long lastSeq;
+  private String lastHash;
+  private Instant lastTime;
+
+  private volatile boolean healthy = true;
+  private volatile @Nullable String unhealthyReason;
+  private volatile boolean closed;
+
+  private record Pending(
+      String phase, Map<String, Object> body, CompletableFuture<Appended> done) {}
+
+  /** What opening the log found: the last record, a repaired tail, intents left open. */
+  public record Recovery(long lastSeq, long truncatedBytes, List<OpenIntent> openIntents) {}
+
+  private DecisionLog(
+      Path file,
+      FileChannel channel,
+      Clock clock,
+      Duration durableTimeout,
+      Recovery recovery,
+      String lastHash,
+      Instant lastTime) {
+    this.file = file;
+    this.channel = channel;
+    this.clock = clock;
+    this.durableTimeout = durableTimeout;
+    this.recovery = recovery;
+    this.lastSeq = recovery.lastSeq();
+    this.lastHash = lastHash;
+    this.lastTime = lastTime;
+    this.writer = Thread.ofPlatform().name("warden-decision-log").daemon().unstarted(this::run);
+  }
+
+  /**
+   * Opens (or creates) the log, repairing a torn last line by cutting it off.
+   *
+   * @param durableTimeout how long a caller waits for its record to become durable
+   * @throws IOException when the file cannot be opened or read
+   * @throws CorruptLogException when a complete line is not a valid record, which repair must not
+   *     paper over
+   */
+  public static DecisionLog open(Path file, Clock clock, Duration durableTimeout)
+      throws IOException, CorruptLogException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      Scan scan = Scan.of(file, channel);
+      if (scan.truncatedBytes > 0) {
+        channel.truncate(scan.goodLength);
+        channel.force(true);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "decision log tail repaired: file={0} truncatedBytes={1} lastSeq={2}",
+            file,
+            scan.truncatedBytes,
+            scan.lastSeq);
+      }
+      Recovery recovery = new Recovery(scan.lastSeq, scan.truncatedBytes, scan.openIntents());
+      DecisionLog log =
+          new DecisionLog(
+              file, channel, clock, durableTimeout, recovery, scan.lastHash, scan.lastTime);
+      log.writer.start();
+      return log;
+    } catch (IOException | CorruptLogException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  public Recovery recovery() {
+    return recovery;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Receives the duration of every force to disk, in nanoseconds, for metrics. */
+  public void onFsync(LongConsumer nanos) {
+    this.fsyncNanos = nanos;
+  }
+
+  /** Whether the last write succeeded; false while the log cannot be written. */
+  public boolean healthy() {
+    return healthy;
+  }
+
+  public @Nullable String unhealthyReason() {
+    return unhealthyReason;
+  }
+
+  /** Records a decision before its actions are sent; returns once the record is durable. */
+  public Appended intent(DecisionEntry entry) throws LogUnavailableException {
+    return await(submit("intent", entry.toJson()));
+  }
+
+  /** Records how a decision's actions went; returns once the record is durable. */
+  public Appended outcome(DecisionEntry entry) throws LogUnavailableException {
+    return await(submit("outcome", entry.toJson()));
+  }
+
+  /**
+   * Records a decision without waiting: the future completes when the record is durable, or
+   * exceptionally with {@link LogUnavailableException}. Blocks only while the queue is full.
+   */
+  public CompletableFuture<Appended> submit(String phase, Map<String, Object> body) {
+    CompletableFuture<Appended> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new LogUnavailableException("the decision log is closed"));
+      return done;
+    }
+    try {
+      queue.put(new Pending(phase, body, done));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done.completeExceptionally(new LogUnavailableException("interrupted while queueing", e));
+    }
+    return done;
+  }
+
+  private Appended await(CompletableFuture<Appended> done) throws LogUnavailableException {
+    try {
+      return done.get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      markUnhealthy("a record did not become durable within " + durableTimeout);
+      throw new LogUnavailableException(
+          "decision log " + file + " did not make a record durable within " + durableTimeout);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LogUnavailableException unavailable) {
+        throw unavailable;
+      }
+      throw new LogUnavailableException("decision log write failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LogUnavailableException("interrupted while waiting for the decision log", e);
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>();
+    while (true) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closed) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        writeBatch(batch);
+      } catch (InterruptedException e) {
+        if (closed) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // Never let the writer die silently: fail the batch and keep serving.
+        fail(batch, new LogUnavailableException("bug in the decision log writer", e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void writeBatch(List<Pending> batch) {
+    long seq = lastSeq;
+    String prev = lastHash;
+    Instant time = lastTime;
+    StringBuilder lines = new StringBuilder(batch.size() * 700);
+    List<Appended> results = new ArrayList<>(batch.size());
+    for (Pending pending : batch) {
+      seq++;
+      Instant now = clock.instant();
+      // Times never go backwards along the chain, even when the wall clock does.
+      time = now.isBefore(time) ? time : now;
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("seq", seq);
+      record.put("time", time.toString());
+      record.put("phase", pending.phase());
+      record.putAll(pending.body());
+      record.put("prev", prev);
+      String hash = Hashing.sha256Hex(CanonicalJson.write(record));
+      record.put("hash", hash);
+      lines.append(CanonicalJson.write(record)).append('\n');
+      results.add(new Appended(seq, time, hash));
+      prev = hash;
+    }
+
+    long start = 0;
+    try {
+      start = channel.size();
+      ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes, start + (bytes.position()));
+      }
+      long forceStart = System.nanoTime();
+      channel.force(false);
+      fsyncNanos.accept(System.nanoTime() - forceStart);
+    } catch (IOException e) {
+      cutBackTo(start);
+      markUnhealthy(e.toString());
+      fail(batch, new LogUnavailableException("cannot write decision log " + file + ": " + e, e));
+      return;
+    }
+
+    lastSeq = seq;
+    lastHash = prev;
+    lastTime = time;
+    if (!healthy) {
+      LOG.log(System.Logger.Level.INFO, "decision log writable again: file={0} seq={1}", file, seq);
+    }
+    healthy = true;
+    unhealthyReason = null;
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).done().complete(results.get(i));
+    }
+  }
+
+  private void cutBackTo(long length) {
+    try {
+      if (channel.size() > length) {
+        channel.truncate(length);
+      }
+    } catch (IOException e) {
+      // The tail may hold part of the failed batch; opening the log again repairs a torn tail,
+      // and a whole stray line cannot exist because its future failed before it was used.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "decision log could not cut back a failed write: {0}",
+          e.toString());
+    }
+  }
+
+  private void markUnhealthy(String reason) {
+    if (healthy) {
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "decision log not writable: file={0} reason={1}",
+          file,
+          reason);
+    }
+    healthy = false;
+    unhealthyReason = reason;
+  }
+
+  private static void fail(List<Pending> batch, LogUnavailableException e) {
+    for (Pending pending : batch) {
+      pending.done().completeExceptionally(e);
+    }
+  }
+
+  /** Stops taking records, writes those already queued, and closes the file. */
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    try {
+      writer.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    fail(left, new LogUnavailableException("the decision log is closed"));
+    channel.close();
+  }
+
+  /** What a scan of an existing log found. */
+  private record Scan(
+      long lastSeq,
+      String lastHash,
+      Instant lastTime,
+      long goodLength,
+      long truncatedBytes,
+      List<OpenIntent> openIntents) {
+
+    static Scan of(Path file, FileChannel channel) throws IOException, CorruptLogException {
+      long size = channel.size();
+      byte[] content = Files.readAllBytes(file);
+      int end = content.length;
+      int lastNewline = end - 1;
+      while (lastNewline >= 0 && content[lastNewline] != '\n') {
+        lastNewline--;
+      }
+      int goodLength = lastNewline + 1;
+      ObjectMapper mapper = new ObjectMapper();
+      Map<String, OpenIntent> open = new LinkedHashMap<>();
+      long seq = 0;
+      String hash = ZERO_HASH;
+      Instant time = Instant.EPOCH;
+      int lineStart = 0;
+      int lineNumber = 0;
+      for (int i = 0; i < goodLength; i++) {
+        if (content[i] != '\n') {
+          continue;
+        }
+        lineNumber++;
+        String line = new String(content, lineStart, i - lineStart, StandardCharsets.UTF_8);
+        lineStart = i + 1;
+        JsonNode record;
+        try {
+          record = mapper.readTree(line);
+        } catch (IOException e) {
+          throw new CorruptLogException(file, lineNumber, "line is not JSON");
+        }
+        if (record == null || !record.path("seq").canConvertToLong()) {
+          throw new CorruptLogException(file, lineNumber, "line has no seq");
+        }
+        seq = record.path("seq").asLong();
+        hash = record.path("hash").asText(ZERO_HASH);
+        time = Instant.parse(record.path("time").asText(Instant.EPOCH.toString()));
+        trackIntent(record, seq, open);
+      }
+      return new Scan(seq, hash, time, goodLength, size - goodLength, List.copyOf(open.values()));
+    }
+
+    private static void trackIntent(JsonNode record, long seq, Map<String, OpenIntent> open) {
+      String decisionId = record.path("decisionId").asText("");
+      switch (record.path("phase").asText("")) {
+        case "intent" -> {
+          JsonNode request = record.path("request");
+          open.put(
+              decisionId,
+              new OpenIntent(
+                  seq,
+                  decisionId,
+                  record.path("user").asText(""),
+                  request.isTextual() ? request.asText() : null));
+        }
+        case "outcome" -> open.remove(decisionId);
+        default -> {
+          // Other phases (shadow, checkpoint) do not open or close a decision.
+        }
+      }
+    }
+  }
+}

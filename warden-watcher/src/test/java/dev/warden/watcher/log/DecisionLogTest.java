@@ -1,0 +1,198 @@
+package dev.warden.watcher.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecisionLogTest {
+
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-01T12:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  @Test
+  void intentAndOutcome_areChainedAndVerify() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      Appended intent = log.intent(Entries.approval("d-1", "alice", "r1"));
+      Appended outcome = log.outcome(Entries.approval("d-1", "alice", "r1"));
+      assertThat(intent.seq()).isEqualTo(1);
+      assertThat(outcome.seq()).isEqualTo(2);
+    }
+
+    LogVerifier.Result result = LogVerifier.verify(file);
+    assertThat(result.fault()).isNull();
+    assertThat(result.records()).isEqualTo(2);
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines.get(0)).contains("\"prev\":\"" + "0".repeat(64) + "\"");
+    assertThat(lines.get(0)).contains("\"phase\":\"intent\"");
+    assertThat(lines.get(1)).contains("\"phase\":\"outcome\"");
+  }
+
+  @Test
+  void independentPythonChecker_acceptsTheLog() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      for (int i = 0; i < 20; i++) {
+        log.intent(Entries.approval("d-" + i, "ünïcode-\"quoted\"\n-" + i, "r" + i));
+      }
+    }
+
+    Process checker =
+        new ProcessBuilder(
+                "python3",
+                Path.of("..", "scripts", "verify-decision-log.py").toString(),
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(checker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(checker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(checker.exitValue()).as(output).isZero();
+    assertThat(output).contains("20 records verified");
+  }
+
+  @Test
+  void concurrentWriters_getContiguousSequenceNumbers() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    int threads = 8;
+    int perThread = 250;
+
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(10));
+        ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    log.intent(Entries.approval("d-" + thread + "-" + i, "u" + thread, "r" + i));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    }
+
+    LogVerifier.Result result = LogVerifier.verify(file);
+    assertThat(result.fault()).isNull();
+    assertThat(result.records()).isEqualTo((long) threads * perThread);
+  }
+
+  @Test
+  void reopen_repairsATornLastLineAndContinuesTheChain() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      log.intent(Entries.approval("d-1", "alice", "r1"));
+      log.outcome(Entries.approval("d-1", "alice", "r1"));
+    }
+    long goodSize = Files.size(file);
+    Files.writeString(file, "{\"seq\":3,\"time\":\"2026-01-", StandardOpenOption.APPEND);
+    long tornBytes = Files.size(file) - goodSize;
+
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThat(log.recovery().truncatedBytes()).isEqualTo(tornBytes);
+      assertThat(log.recovery().lastSeq()).isEqualTo(2);
+      assertThat(log.intent(Entries.approval("d-2", "bob", "r2")).seq()).isEqualTo(3);
+    }
+
+    assertThat(LogVerifier.verify(file).fault()).isNull();
+  }
+
+  @Test
+  void reopen_reportsIntentsThatHaveNoOutcome() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      log.intent(Entries.approval("d-1", "alice", "r1"));
+      log.outcome(Entries.approval("d-1", "alice", "r1"));
+      log.intent(Entries.approval("d-2", "bob", "r2"));
+    }
+
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThat(log.recovery().openIntents())
+          .containsExactly(new OpenIntent(3, "d-2", "bob", "r2"));
+    }
+  }
+
+  @Test
+  void open_refusesALogWithADamagedCompleteLine() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      log.intent(Entries.approval("d-1", "alice", "r1"));
+    }
+    Files.writeString(file, "not json at all\n", StandardOpenOption.APPEND);
+
+    assertThatThrownBy(() -> DecisionLog.open(file, CLOCK, Duration.ofSeconds(5)))
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining(":2: line is not JSON");
+  }
+
+  @Test
+  void timesNeverGoBackwards_whenTheClockDoes() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T12:00:00Z"));
+
+    try (DecisionLog log = DecisionLog.open(file, clock, Duration.ofSeconds(5))) {
+      Instant first = log.intent(Entries.approval("d-1", "alice", "r1")).time();
+      clock.now = clock.now.minusSeconds(3600);
+      Instant second = log.outcome(Entries.approval("d-1", "alice", "r1")).time();
+
+      assertThat(second).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void closedLog_refusesRecords() throws IOException, CorruptLogException {
+    DecisionLog log =
+        DecisionLog.open(dir.resolve("decisions.jsonl"), CLOCK, Duration.ofSeconds(5));
+    log.close();
+
+    assertThatThrownBy(() -> log.intent(Entries.approval("d-1", "alice", "r1")))
+        .isInstanceOf(LogUnavailableException.class);
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
