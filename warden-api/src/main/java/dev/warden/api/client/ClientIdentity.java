@@ -1,21 +1,12 @@
 package dev.warden.api.client;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,9 +27,6 @@ public final class ClientIdentity {
   public static final String KEY = "tls.key";
   public static final String CA = "ca.crt";
 
-  private static final Pattern BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
-
   private final List<X509Certificate> chain;
   private final PrivateKey key;
   private final List<X509Certificate> trusted;
@@ -55,9 +43,9 @@ public final class ClientIdentity {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static ClientIdentity load(Path directory) {
-    List<X509Certificate> chain = certificates(directory.resolve(CERTIFICATE));
-    PrivateKey key = privateKey(directory.resolve(KEY));
-    List<X509Certificate> ca = certificates(directory.resolve(CA));
+    List<X509Certificate> chain = Pem.readCertificates(directory.resolve(CERTIFICATE));
+    PrivateKey key = Pem.readPrivateKey(directory.resolve(KEY));
+    List<X509Certificate> ca = Pem.readCertificates(directory.resolve(CA));
     return new ClientIdentity(chain, key, ca);
   }
 
@@ -114,64 +102,5 @@ public final class ClientIdentity {
   static String commonName(X500Principal subject) {
     Matcher cn = Pattern.compile("(?:^|,)\\s*CN=((?:\\\\.|[^,\\\\])+)").matcher(subject.getName());
     return cn.find() ? cn.group(1).replace("\\", "") : subject.getName();
-  }
-
-  private static List<X509Certificate> certificates(Path file) {
-    List<byte[]> blocks = blocks(file, "CERTIFICATE");
-    try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      List<X509Certificate> certificates = new ArrayList<>();
-      for (byte[] der : blocks) {
-        certificates.add(
-            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-      }
-      return certificates;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(file + " holds a certificate that cannot be read: " + e);
-    }
-  }
-
-  private static PrivateKey privateKey(Path file) {
-    List<byte[]> blocks = blocks(file, "PRIVATE KEY");
-    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(blocks.get(0));
-    for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-      } catch (GeneralSecurityException e) {
-        // Not this algorithm; the next one may fit.
-      }
-    }
-    throw new IllegalArgumentException(
-        file + " holds a private key that is not EC, RSA or Ed25519");
-  }
-
-  private static List<byte[]> blocks(Path file, String label) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(file + " does not exist");
-    } catch (IOException e) {
-      throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage());
-    }
-    List<byte[]> blocks = new ArrayList<>();
-    Matcher matcher = BLOCK.matcher(text);
-    while (matcher.find()) {
-      if (matcher.group(1).equals(label)) {
-        blocks.add(Base64.getMimeDecoder().decode(matcher.group(2)));
-      }
-    }
-    if (blocks.isEmpty()) {
-      throw new IllegalArgumentException(
-          file + " holds no PEM block '" + label + "'" + hint(text, label));
-    }
-    return blocks;
-  }
-
-  private static String hint(String text, String label) {
-    if (label.equals("PRIVATE KEY") && text.contains("-----BEGIN EC PRIVATE KEY-----")) {
-      return "; it holds a SEC1 key: convert it with `openssl pkcs8 -topk8 -nocrypt`";
-    }
-    return "";
   }
 }
