@@ -1,0 +1,292 @@
+package dev.warden.api.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.warden.api.v1.MissingFieldException;
+import dev.warden.api.v1.Problem.FieldError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON mapping of the wire types.
+ *
+ * <p>Bodies a server receives are read with {@link #readBody}: unknown fields, strings over {@link
+ * #MAX_STRING_BYTES}, wrong types and missing required fields are all collected and reported by
+ * field path, and text that is not JSON is reported with its line and column. Answers a client
+ * receives are read with {@link #readAnswer}, which tolerates fields it does not know so that an
+ * older client keeps working against a newer broker.
+ */
+public final class Json {
+
+  /** The longest string a body may carry, in UTF-8 bytes. */
+  public static final int MAX_STRING_BYTES = 1024;
+
+  private static final int MAX_DEPTH = 32;
+
+  private static final ObjectMapper STRICT = build(true);
+  private static final ObjectMapper TOLERANT = build(false);
+
+  private Json() {}
+
+  /** The mapper for writing wire types and for reading answers; thread-safe. */
+  public static ObjectMapper mapper() {
+    return TOLERANT;
+  }
+
+  /** Writes a wire value as compact UTF-8 JSON. */
+  public static byte[] write(Object value) {
+    try {
+      return TOLERANT.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("bug: a wire value could not be written: " + e, e);
+    }
+  }
+
+  /** Writes a wire value as a compact JSON tree, for embedding in another value. */
+  public static JsonNode tree(Object value) {
+    return TOLERANT.valueToTree(value);
+  }
+
+  /**
+   * Reads a request body strictly.
+   *
+   * @throws JsonInputException naming every offending field, or the position of malformed text
+   */
+  public static <T> T readBody(byte[] body, Class<T> type) throws JsonInputException {
+    JsonNode tree = parse(STRICT, body);
+    List<FieldError> errors = new ArrayList<>();
+    JavaType javaType = STRICT.constructType(type);
+    unknownFields(tree, javaType, "", errors);
+    longStrings(tree, "", errors);
+    if (!errors.isEmpty()) {
+      throw JsonInputException.invalid(errors);
+    }
+    return bind(STRICT, tree, type);
+  }
+
+  /**
+   * Reads an answer, tolerating fields this version does not know.
+   *
+   * @throws JsonInputException when the answer is not JSON or does not fit the type
+   */
+  public static <T> T readAnswer(byte[] body, Class<T> type) throws JsonInputException {
+    return bind(TOLERANT, parse(TOLERANT, body), type);
+  }
+
+  /** Reads one answer line of a stream, such as a watch event. */
+  public static <T> T readAnswer(String line, Class<T> type) throws JsonInputException {
+    return readAnswer(line.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  /** Converts a tree, such as a problem's {@code current} member, into a wire type. */
+  public static <T> T convert(JsonNode tree, Class<T> type) throws JsonInputException {
+    return bind(TOLERANT, tree, type);
+  }
+
+  private static JsonNode parse(ObjectMapper mapper, byte[] body) throws JsonInputException {
+    try (JsonParser parser = mapper.createParser(body)) {
+      JsonNode tree = mapper.readTree(parser);
+      if (tree == null || tree.isMissingNode()) {
+        throw JsonInputException.malformed("the body is empty", 1, 1);
+      }
+      return tree;
+    } catch (JsonInputException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      int line = Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getLineNr());
+      int column = Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getColumnNr());
+      throw JsonInputException.malformed(firstLine(e.getOriginalMessage()), line, column);
+    } catch (IOException e) {
+      throw new UncheckedIOException("bug: reading JSON from memory failed", e);
+    }
+  }
+
+  private static <T> T bind(ObjectMapper mapper, JsonNode tree, Class<T> type)
+      throws JsonInputException {
+    try {
+      return mapper.treeToValue(tree, type);
+    } catch (DatabindException e) {
+      throw JsonInputException.invalid(List.of(describe(e)));
+    } catch (JsonProcessingException e) {
+      throw JsonInputException.invalid(List.of(new FieldError("(body)", e.getOriginalMessage())));
+    } catch (IllegalArgumentException e) {
+      throw JsonInputException.invalid(List.of(new FieldError("(body)", e.getMessage())));
+    }
+  }
+
+  private static FieldError describe(DatabindException e) {
+    String path = path(e instanceof JsonMappingException m ? m.getPath() : List.of());
+    if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+      Throwable cause = v.getCause();
+      if (cause instanceof MissingFieldException missing) {
+        return new FieldError(join(path, missing.field()), "is required");
+      }
+      return new FieldError(path.isEmpty() ? "(body)" : path, String.valueOf(cause.getMessage()));
+    }
+    return new FieldError(path.isEmpty() ? "(body)" : path, friendly(e.getOriginalMessage()));
+  }
+
+  private static String path(List<JsonMappingException.Reference> references) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : references) {
+      if (reference.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String join(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  /** Jackson's messages name Java types; say instead what the JSON should have held. */
+  private static String friendly(String message) {
+    String text = firstLine(message);
+    if (text.contains("java.time.Duration")) {
+      return "expected an ISO-8601 duration such as PT4H";
+    }
+    if (text.contains("java.time.Instant")) {
+      return "expected an RFC 3339 UTC time such as 2025-01-31T12:00:00Z";
+    }
+    if (text.contains("java.util.List") || text.contains("java.util.ArrayList")) {
+      return "expected a list";
+    }
+    if (text.contains("not one of the values accepted for Enum class")) {
+      int start = text.indexOf('[');
+      return start >= 0 ? "expected one of " + text.substring(start) : "expected a known value";
+    }
+    if (text.contains("`java.lang.String`")) {
+      return "expected a string";
+    }
+    if (text.contains("`boolean`") || text.contains("`java.lang.Boolean`")) {
+      return "expected true or false";
+    }
+    if (text.contains("`long`") || text.contains("`int`")) {
+      return "expected a whole number";
+    }
+    return text.replaceAll("`[a-z]+(\\.[a-zA-Z0-9_$]+)+`", "value");
+  }
+
+  private static String firstLine(String message) {
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+
+  private static void unknownFields(
+      JsonNode node, JavaType type, String path, List<FieldError> errors) {
+    Class<?> raw = type.getRawClass();
+    if (WireModule.OPAQUE.contains(raw) || JsonNode.class.isAssignableFrom(raw)) {
+      return;
+    }
+    if (node.isArray() && type.isCollectionLikeType()) {
+      for (int i = 0; i < node.size(); i++) {
+        unknownFields(node.get(i), type.getContentType(), path + "[" + i + "]", errors);
+      }
+    } else if (node.isObject() && type.isMapLikeType()) {
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  unknownFields(
+                      e.getValue(), type.getContentType(), join(path, e.getKey()), errors));
+    } else if (node.isObject() && raw.isRecord()) {
+      Map<String, JavaType> known = components(raw);
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                JavaType fieldType = known.get(e.getKey());
+                if (fieldType == null) {
+                  errors.add(
+                      new FieldError(
+                          join(path, e.getKey()),
+                          "unknown field; expected one of " + known.keySet()));
+                } else {
+                  unknownFields(e.getValue(), fieldType, join(path, e.getKey()), errors);
+                }
+              });
+    }
+  }
+
+  private static Map<String, JavaType> components(Class<?> record) {
+    Map<String, JavaType> known = new LinkedHashMap<>();
+    for (RecordComponent component : record.getRecordComponents()) {
+      known.put(
+          component.getName(), STRICT.getTypeFactory().constructType(component.getGenericType()));
+    }
+    return known;
+  }
+
+  private static void longStrings(JsonNode node, String path, List<FieldError> errors) {
+    if (node.isTextual()) {
+      int bytes = node.textValue().getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_STRING_BYTES) {
+        errors.add(
+            new FieldError(
+                path.isEmpty() ? "(body)" : path,
+                "is " + bytes + " bytes long; the limit is " + MAX_STRING_BYTES));
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        longStrings(node.get(i), path + "[" + i + "]", errors);
+      }
+    } else if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(e -> longStrings(e.getValue(), join(path, e.getKey()), errors));
+    }
+  }
+
+  private static ObjectMapper build(boolean strict) {
+    JsonMapper.Builder builder =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new WireModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, strict);
+    ObjectMapper mapper = builder.build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Collection)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    return mapper;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.warden.api.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.api.v1.LockObject;
+import dev.warden.api.v1.RequestObject;
+import dev.warden.api.v1.WatchEvent;
+import dev.warden.core.access.LockId;
+import dev.warden.core.access.LockTarget;
+import dev.warden.core.access.RequestId;
+import dev.warden.core.catalog.ResourceId;
+import dev.warden.core.catalog.RoleName;
+import dev.warden.core.catalog.UserName;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Teaches Jackson the core's typed ids (written as plain strings), lock targets (an object with
+ * exactly one key) and watch events (a sealed family told apart by {@code type} and {@code kind}).
+ */
+final class WireModule extends SimpleModule {
+
+  /** The classes this module reads itself; the unknown-field check does not look inside them. */
+  static final Set<Class<?>> OPAQUE =
+      Set.of(
+          RequestId.class,
+          UserName.class,
+          RoleName.class,
+          ResourceId.class,
+          LockId.class,
+          LockTarget.class,
+          WatchEvent.class);
+
+  private static final List<String> TARGET_KINDS = List.of("request", "user", "role", "identity");
+
+  WireModule() {
+    super("warden-wire");
+    id(RequestId.class, RequestId::of, RequestId::value);
+    id(UserName.class, UserName::of, UserName::value);
+    id(RoleName.class, RoleName::of, RoleName::value);
+    id(ResourceId.class, ResourceId::of, ResourceId::value);
+    id(LockId.class, LockId::of, LockId::value);
+    addSerializer(LockTarget.class, new TargetSerializer());
+    addDeserializer(LockTarget.class, new TargetDeserializer());
+    addSerializer(WatchEvent.class, new WatchEventSerializer());
+    addDeserializer(WatchEvent.class, new WatchEventDeserializer());
+  }
+
+  private <T> void id(Class<T> type, Function<String, T> parse, Function<T, String> text) {
+    addSerializer(
+        type,
+        new JsonSerializer<T>() {
+          @Override
+          public void serialize(T value, JsonGenerator out, SerializerProvider provider)
+              throws IOException {
+            out.writeString(text.apply(value));
+          }
+        });
+    addDeserializer(
+        type,
+        new JsonDeserializer<T>() {
+          @Override
+          public T deserialize(JsonParser in, DeserializationContext context) throws IOException {
+            if (in.currentToken() != JsonToken.VALUE_STRING) {
+              return context.reportInputMismatch(type, "expected a string");
+            }
+            try {
+              return parse.apply(in.getText());
+            } catch (IllegalArgumentException e) {
+              return context.reportInputMismatch(type, e.getMessage());
+            }
+          }
+        });
+  }
+
+  private static final class TargetSerializer extends JsonSerializer<LockTarget> {
+    @Override
+    public void serialize(LockTarget target, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
+      out.writeStartObject();
+      out.writeStringField(target.kind(), target.value());
+      out.writeEndObject();
+    }
+  }
+
+  private static final class TargetDeserializer extends JsonDeserializer<LockTarget> {
+    @Override
+    public LockTarget deserialize(JsonParser in, DeserializationContext context)
+        throws IOException {
+      JsonNode node = context.readTree(in);
+      if (!node.isObject()) {
+        return context.reportInputMismatch(
+            LockTarget.class, "expected an object with one of request, user, role, identity");
+      }
+      List<String> keys = new ArrayList<>();
+      node.fieldNames().forEachRemaining(keys::add);
+      List<String> unknown = keys.stream().filter(k -> !TARGET_KINDS.contains(k)).toList();
+      if (!unknown.isEmpty()) {
+        return context.reportInputMismatch(
+            LockTarget.class,
+            "unknown field(s) " + unknown + "; a target has exactly one of " + TARGET_KINDS);
+      }
+      if (keys.size() != 1) {
+        return context.reportInputMismatch(
+            LockTarget.class,
+            "a target has exactly one of " + TARGET_KINDS + ", but this one has " + keys);
+      }
+      String kind = keys.get(0);
+      JsonNode value = node.get(kind);
+      if (!value.isTextual()) {
+        return context.reportInputMismatch(LockTarget.class, kind + " must be a string");
+      }
+      try {
+        return LockTarget.of(kind, value.asText());
+      } catch (IllegalArgumentException e) {
+        return context.reportInputMismatch(LockTarget.class, e.getMessage());
+      }
+    }
+  }
+
+  private static final class WatchEventSerializer extends JsonSerializer<WatchEvent> {
+    @Override
+    public void serialize(WatchEvent event, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
+      out.writeStartObject();
+      switch (event) {
+        case WatchEvent.RequestChange change -> {
+          out.writeStringField("type", change.type().name());
+          out.writeStringField("kind", "request");
+          provider.defaultSerializeField("object", change.object(), out);
+        }
+        case WatchEvent.LockChange change -> {
+          out.writeStringField("type", change.type().name());
+          out.writeStringField("kind", "lock");
+          provider.defaultSerializeField("object", change.object(), out);
+        }
+        case WatchEvent.Bookmark bookmark -> {
+          out.writeStringField("type", "BOOKMARK");
+          out.writeNullField("kind");
+          out.writeNullField("object");
+        }
+      }
+      out.writeNumberField("resourceVersion", event.resourceVersion());
+      out.writeEndObject();
+    }
+  }
+
+  private static final class WatchEventDeserializer extends JsonDeserializer<WatchEvent> {
+    @Override
+    public WatchEvent deserialize(JsonParser in, DeserializationContext context)
+        throws IOException {
+      JsonNode node = context.readTree(in);
+      if (!(node instanceof ObjectNode object)) {
+        return context.reportInputMismatch(WatchEvent.class, "a watch event is an object");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        String key = it.next().getKey();
+        if (!Set.of("type", "kind", "object", "resourceVersion").contains(key)) {
+          return context.reportInputMismatch(WatchEvent.class, "unknown field '" + key + "'");
+        }
+      }
+      String type = object.path("type").asText("");
+      long version = object.path("resourceVersion").asLong(-1);
+      if (version < 0) {
+        return context.reportInputMismatch(WatchEvent.class, "resourceVersion is missing");
+      }
+      if (type.equals("BOOKMARK")) {
+        return new WatchEvent.Bookmark(version);
+      }
+      WatchEvent.ChangeType change;
+      try {
+        change = WatchEvent.ChangeType.valueOf(type);
+      } catch (IllegalArgumentException e) {
+        return context.reportInputMismatch(
+            WatchEvent.class, "type '" + type + "' is not ADDED, MODIFIED, DELETED or BOOKMARK");
+      }
+      String kind = object.path("kind").asText("");
+      JsonNode body = object.path("object");
+      return switch (kind) {
+        case "request" ->
+            new WatchEvent.RequestChange(
+                change, context.readTreeAsValue(body, RequestObject.class), version);
+        case "lock" ->
+            new WatchEvent.LockChange(
+                change, context.readTreeAsValue(body, LockObject.class), version);
+        default ->
+            context.reportInputMismatch(
+                WatchEvent.class, "kind '" + kind + "' is not request or lock");
+      };
+    }
+  }
+}
