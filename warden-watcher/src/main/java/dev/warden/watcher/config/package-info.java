@@ -1,0 +1,5 @@
+/** The watcher's configuration file and its strict, positioned parsing. */
+@NullMarked
+package dev.warden.watcher.config;
+
+import org.jspecify.annotations.NullMarked;

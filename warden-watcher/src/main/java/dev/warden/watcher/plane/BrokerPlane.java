@@ -1,0 +1,146 @@
+package dev.warden.watcher.plane;
+
+import dev.warden.api.client.BrokerClient;
+import dev.warden.api.client.BrokerException;
+import dev.warden.api.client.ProblemException;
+import dev.warden.api.client.WatchStream;
+import dev.warden.api.v1.LockObject;
+import dev.warden.api.v1.NewLock;
+import dev.warden.api.v1.NewReview;
+import dev.warden.api.v1.RequestList;
+import dev.warden.api.v1.RequestObject;
+import dev.warden.api.v1.ReviewDecision;
+import dev.warden.api.v1.WatchEvent;
+import dev.warden.api.v1.WhoAmI;
+import dev.warden.core.access.Lock;
+import dev.warden.core.access.RequestId;
+import dev.warden.core.catalog.Catalog;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Warden's own broker as an access plane, over its mTLS API.
+ *
+ * <p>The client comes from a supplier on every call so that a renewed certificate is picked up by
+ * the next connection without a restart.
+ */
+public final class BrokerPlane implements AccessPlane {
+
+  private final Supplier<BrokerClient> client;
+
+  public BrokerPlane(Supplier<BrokerClient> client) {
+    this.client = client;
+  }
+
+  @Override
+  public Listing list() throws TransientFailure, PermanentFailure {
+    try {
+      BrokerClient broker = client.get();
+      // Requests first: the lock listing can then only be newer, and a lock the request listing
+      // does not reflect yet arrives again through the watch from the request listing's version.
+      RequestList requests = broker.listRequests();
+      var locks = broker.listLocks();
+      return new Listing(requests.items(), locks.items(), requests.resourceVersion());
+    } catch (BrokerException e) {
+      throw translate(e);
+    }
+  }
+
+  @Override
+  public Catalog catalog() throws TransientFailure, PermanentFailure {
+    try {
+      return client.get().catalog().toCatalog();
+    } catch (BrokerException e) {
+      throw translate(e);
+    }
+  }
+
+  @Override
+  public WhoAmI whoami() throws TransientFailure, PermanentFailure {
+    try {
+      return client.get().whoami();
+    } catch (BrokerException e) {
+      throw translate(e);
+    }
+  }
+
+  @Override
+  public Changes watch(long resourceVersion)
+      throws TransientFailure, PermanentFailure, HistoryGone {
+    WatchStream stream;
+    try {
+      stream = client.get().watch(resourceVersion);
+    } catch (ProblemException.HistoryCompactedException e) {
+      throw new HistoryGone(e.getMessage());
+    } catch (BrokerException e) {
+      throw translate(e);
+    }
+    return new Changes() {
+      @Override
+      public @Nullable WatchEvent poll(Duration wait) throws TransientFailure, HistoryGone {
+        try {
+          return stream.poll(wait);
+        } catch (ProblemException.HistoryCompactedException e) {
+          throw new HistoryGone(e.getMessage());
+        } catch (BrokerException e) {
+          throw new TransientFailure("watch stream broke: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void close() {
+        stream.close();
+      }
+    };
+  }
+
+  @Override
+  public ReviewResult review(RequestId request, boolean approve, String reason, String decisionId)
+      throws TransientFailure, PermanentFailure {
+    NewReview review =
+        new NewReview(approve ? ReviewDecision.APPROVE : ReviewDecision.DENY, reason, decisionId);
+    try {
+      return new ReviewResult(client.get().review(request, review), true);
+    } catch (ProblemException.ConflictException e) {
+      RequestObject current = currentRequest(request, e);
+      return new ReviewResult(current, false);
+    } catch (BrokerException e) {
+      throw translate(e);
+    }
+  }
+
+  private RequestObject currentRequest(RequestId request, ProblemException.ConflictException e)
+      throws TransientFailure, PermanentFailure {
+    try {
+      return client.get().getRequest(request);
+    } catch (BrokerException again) {
+      throw translate(again);
+    }
+  }
+
+  @Override
+  public LockObject lock(Lock lock) throws TransientFailure, PermanentFailure {
+    try {
+      return client
+          .get()
+          .createLock(new NewLock(lock.id(), lock.target(), lock.message(), lock.expires()))
+          .lock();
+    } catch (BrokerException e) {
+      throw translate(e);
+    }
+  }
+
+  /** Always throws: the broker's failure as the plane failure the watcher reacts to. */
+  private static RuntimeException translate(BrokerException e)
+      throws TransientFailure, PermanentFailure {
+    if (e instanceof ProblemException problem) {
+      int status = problem.status();
+      if (status < 500 && status != 429 && status != 408) {
+        throw new PermanentFailure(e.getMessage(), status, e);
+      }
+    }
+    // Unreachable, timed out, or a server-side error: all worth another try.
+    throw new TransientFailure(e.getMessage(), e);
+  }
+}
