@@ -7,6 +7,7 @@ import dev.warden.core.access.RequestId;
 import dev.warden.core.access.UserState;
 import dev.warden.core.policy.ConditionException;
 import dev.warden.core.policy.ConditionInput;
+import dev.warden.core.policy.ConditionInputs;
 import dev.warden.core.policy.CustomAction;
 import dev.warden.core.policy.DefaultOutcome;
 import dev.warden.core.policy.Policy;

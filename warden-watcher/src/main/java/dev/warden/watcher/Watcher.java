@@ -1,0 +1,283 @@
+package dev.warden.watcher;
+
+import dev.warden.core.catalog.Catalog;
+import dev.warden.core.policy.Policy;
+import dev.warden.watcher.cache.AccessCache;
+import dev.warden.watcher.config.WatcherConfig;
+import dev.warden.watcher.log.CorruptLogException;
+import dev.warden.watcher.log.DecisionLog;
+import dev.warden.watcher.log.OpenIntent;
+import dev.warden.watcher.metrics.Metrics;
+import dev.warden.watcher.metrics.WatcherMetrics;
+import dev.warden.watcher.plane.BrokerPlane;
+import dev.warden.watcher.reconcile.PolicyHolder;
+import dev.warden.watcher.reconcile.Reconciler;
+import dev.warden.watcher.reconcile.UserQueue;
+import dev.warden.watcher.source.ChangeSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The running watcher: change source, cache, per-user queue, reconciler, decision log, status
+ * endpoints and policy reloads, started together and stopped in order.
+ */
+public final class Watcher implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
+  private static final int WORKERS = 8;
+  private static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final WatcherConfig config;
+  private final Clock clock;
+  private final Metrics metrics = new Metrics();
+  private final PolicyHolder policies;
+  private final IdentitySource identity;
+  private final DecisionLog log;
+  private final AccessCache cache = new AccessCache();
+  private final AtomicReference<Catalog> catalog = new AtomicReference<>(Catalog.empty());
+  private final UserQueue queue;
+  private final ChangeSource source;
+  private final Thread sourceThread;
+  private final Thread policyWatch;
+  private final StatusServer status;
+  private volatile boolean closed;
+  private volatile @Nullable FileTime policyModified;
+
+  /** The watcher could not start; the message says why, ready for the operator. */
+  public static final class StartupException extends Exception {
+    public StartupException(String message) {
+      super(message);
+    }
+  }
+
+  private Watcher(WatcherConfig config, Clock clock, Policy policy) throws StartupException {
+    this.config = config;
+    this.clock = clock;
+    this.policies = new PolicyHolder(policy, config.mode());
+    this.policyModified = modified(config.policy());
+    try {
+      this.identity = new IdentitySource(config.broker(), config.identity());
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "cannot load the watcher's identity from " + config.identity() + ": " + e.getMessage());
+    }
+    this.log = openLog(config.decisionLog(), clock);
+    log.onFsync(
+        nanos ->
+            metrics.observe(
+                WatcherMetrics.LOG_FSYNC,
+                "Time to force decision log" + " records to disk.",
+                WatcherMetrics.FSYNC_BUCKETS,
+                nanos / 1e9));
+
+    BrokerPlane plane = new BrokerPlane(identity::client);
+    Reconciler reconciler =
+        new Reconciler(cache, catalog::get, policies, log, plane, clock, identity::actor, metrics);
+    this.queue = new UserQueue(WORKERS, reconciler::reconcile);
+    this.source = new ChangeSource(plane, cache, queue, catalog::set, config, clock, metrics);
+    registerGauges();
+    try {
+      this.status = new StatusServer(config.listen(), this::notReady, metrics);
+    } catch (IOException e) {
+      closeQuietly();
+      throw new StartupException(
+          "cannot serve status endpoints on " + config.listen() + ": " + e.getMessage());
+    }
+    this.sourceThread = Thread.ofPlatform().name("warden-source").daemon().unstarted(source);
+    this.policyWatch =
+        Thread.ofPlatform().name("warden-policy-watch").daemon().unstarted(this::watchPolicy);
+  }
+
+  /**
+   * Starts a watcher.
+   *
+   * @throws StartupException when the policy is invalid, the identity or decision log cannot be
+   *     used, or the status port cannot be bound; the message says which and why
+   */
+  public static Watcher start(WatcherConfig config, Clock clock) throws StartupException {
+    Policy policy;
+    try {
+      policy = PolicyFile.load(config.policy());
+    } catch (PolicyFile.InvalidPolicyException e) {
+      throw new StartupException(e.getMessage());
+    }
+    Watcher watcher = new Watcher(config, clock, policy);
+    watcher.logStart(policy);
+    watcher.sourceThread.start();
+    watcher.policyWatch.start();
+    return watcher;
+  }
+
+  private static DecisionLog openLog(Path file, Clock clock) throws StartupException {
+    try {
+      DecisionLog log = DecisionLog.open(file, clock, DURABLE_TIMEOUT);
+      for (OpenIntent open : log.recovery().openIntents()) {
+        // Not replayed: the user is re-evaluated against the broker's current state by the
+        // first listing, and whatever is still needed is decided and recorded anew.
+        LOG.log(
+            System.Logger.Level.INFO,
+            "decision without outcome found; its user is"
+                + " re-evaluated: decision={0} user={1} request={2} seq={3}",
+            open.decisionId(),
+            open.user(),
+            open.request(),
+            open.seq());
+      }
+      return log;
+    } catch (IOException | CorruptLogException e) {
+      throw new StartupException("cannot open the decision log " + file + ": " + e.getMessage());
+    }
+  }
+
+  private void logStart(Policy policy) {
+    LOG.log(
+        System.Logger.Level.INFO,
+        "watcher starting: identity={0} serial={1}"
+            + " certificateExpires={2} policy={3} policySha256={4} {5}",
+        identity.name(),
+        identity.actor().serial(),
+        identity.expires(),
+        policy.name(),
+        policy.sha256(),
+        String.join(" ", config.describe()));
+  }
+
+  private void registerGauges() {
+    metrics.gauge(
+        WatcherMetrics.CACHE_REQUESTS, "Requests in the watcher's cache.", cache::requestCount);
+    metrics.gauge(WatcherMetrics.CACHE_LOCKS, "Locks in the watcher's cache.", cache::lockCount);
+    metrics.gauge(
+        "warden_identity_expiry_seconds",
+        "Seconds until the watcher's certificate" + " expires.",
+        () -> Duration.between(clock.instant(), identity.expires()).toSeconds());
+    metrics.gauge(
+        "warden_decision_log_healthy",
+        "1 while the decision log can be written.",
+        () -> log.healthy() ? 1 : 0);
+    metrics.gauge("warden_reconcile_backlog", "Users waiting to be reconciled.", queue::backlog);
+  }
+
+  /** Why the watcher is not ready, or null when it is. */
+  public @Nullable String notReady() {
+    if (closed) {
+      return "shutting down";
+    }
+    if (!log.healthy()) {
+      return "the decision log cannot be written ("
+          + log.unhealthyReason()
+          + "); no action is"
+          + " sent until it can";
+    }
+    if (identity.expires().isBefore(clock.instant())) {
+      return "the watcher's certificate expired at " + identity.expires();
+    }
+    if (!source.synced()) {
+      return "the first listing of the access plane has not completed";
+    }
+    if (source.state() != ChangeSource.State.CONNECTED) {
+      return "not connected to the access plane";
+    }
+    return null;
+  }
+
+  public int statusPort() {
+    return status.port();
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Waits until every queued user has been reconciled; for tests and graceful handovers. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    return queue.awaitIdle(timeout);
+  }
+
+  /** Re-reads the policy file; a bad one keeps the old policy in force. */
+  public boolean reloadPolicy() {
+    try {
+      Policy policy = PolicyFile.load(config.policy());
+      policies.replace(policy);
+      metrics.increment(
+          WatcherMetrics.POLICY_RELOADS, "Policy reloads by result.", "result", "success");
+      LOG.log(
+          System.Logger.Level.INFO,
+          "policy reloaded: name={0} sha256={1} rules={2}",
+          policy.name(),
+          policy.sha256(),
+          policy.rules().size());
+      Instant now = clock.instant();
+      for (var user : cache.users()) {
+        queue.submit(user, dev.warden.watcher.reconcile.Trigger.resync(now));
+      }
+      return true;
+    } catch (PolicyFile.InvalidPolicyException e) {
+      metrics.increment(
+          WatcherMetrics.POLICY_RELOADS, "Policy reloads by result.", "result", "failure");
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "policy reload rejected; the previous policy stays in" + " force:\n{0}",
+          e.getMessage());
+      return false;
+    }
+  }
+
+  private void watchPolicy() {
+    while (!closed) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      FileTime now = modified(config.policy());
+      if (now != null && !now.equals(policyModified)) {
+        policyModified = now;
+        reloadPolicy();
+      }
+    }
+  }
+
+  private static @Nullable FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Stops taking events, finishes in-flight actions and their records, closes the log. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.log(System.Logger.Level.INFO, "watcher stopping");
+    source.stop();
+    try {
+      sourceThread.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    policyWatch.interrupt();
+    queue.close(Duration.ofSeconds(10));
+    closeQuietly();
+    status.close();
+    LOG.log(System.Logger.Level.INFO, "watcher stopped");
+  }
+
+  private void closeQuietly() {
+    try {
+      log.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "closing the decision log failed: {0}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.warden.watcher.source;
+
+import dev.warden.api.v1.WatchEvent;
+import dev.warden.core.catalog.Catalog;
+import dev.warden.core.catalog.UserName;
+import dev.warden.watcher.cache.AccessCache;
+import dev.warden.watcher.config.WatcherConfig;
+import dev.warden.watcher.metrics.Metrics;
+import dev.warden.watcher.metrics.WatcherMetrics;
+import dev.warden.watcher.plane.AccessPlane;
+import dev.warden.watcher.reconcile.Trigger;
+import dev.warden.watcher.reconcile.UserQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Keeps the cache current and tells the queue which users to look at.
+ *
+ * <p>Watch mode lists everything with its resource version, reconciles every user, then follows the
+ * stream from that version; {@code 410 Gone} means list again. Poll mode lists everything every
+ * interval instead, the model of the published proof of concept, kept as a fallback for access
+ * planes without a stream and as the benchmark baseline. Both relist on the resync interval, which
+ * bounds how late a missed event can make a decision.
+ *
+ * <p>A lost connection is retried with capped exponential backoff and jitter (from 0.5 s up to 30
+ * s), and only changes of the connection's state are logged, not every retry.
+ */
+public final class ChangeSource implements Runnable {
+
+  private static final System.Logger LOG = System.getLogger(ChangeSource.class.getName());
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** The connection's state, as logs, metrics and readiness see it. */
+  public enum State {
+    STARTING,
+    CONNECTED,
+    DISCONNECTED
+  }
+
+  private final AccessPlane plane;
+  private final AccessCache cache;
+  private final UserQueue queue;
+  private final Consumer<Catalog> catalogSink;
+  private final WatcherConfig.Source mode;
+  private final Duration pollInterval;
+  private final Duration resyncInterval;
+  private final Clock clock;
+  private final Metrics metrics;
+
+  private volatile State state = State.STARTING;
+  private volatile Instant lastHeard;
+  private volatile boolean stopping;
+  private volatile boolean listedOnce;
+
+  public ChangeSource(
+      AccessPlane plane,
+      AccessCache cache,
+      UserQueue queue,
+      Consumer<Catalog> catalogSink,
+      WatcherConfig config,
+      Clock clock,
+      Metrics metrics) {
+    this.plane = plane;
+    this.cache = cache;
+    this.queue = queue;
+    this.catalogSink = catalogSink;
+    this.mode = config.source();
+    this.pollInterval = config.pollInterval();
+    this.resyncInterval = config.resyncInterval();
+    this.clock = clock;
+    this.metrics = metrics;
+    this.lastHeard = clock.instant();
+    metrics.gauge(
+        WatcherMetrics.SECONDS_SINCE_EVENT,
+        "Seconds since the last event, bookmark or listing from the access plane.",
+        () -> Duration.between(lastHeard, clock.instant()).toMillis() / 1000.0);
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** Whether the cache has been filled by at least one listing. */
+  public boolean synced() {
+    return listedOnce;
+  }
+
+  public void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    int failures = 0;
+    while (!stopping) {
+      try {
+        if (mode == WatcherConfig.Source.WATCH) {
+          watchUntilResync();
+        } else {
+          pollOnce();
+          sleep(pollInterval);
+        }
+        failures = 0;
+      } catch (AccessPlane.HistoryGone e) {
+        LOG.log(System.Logger.Level.INFO, "watch history gone; listing again: {0}", e.getMessage());
+      } catch (AccessPlane.TransientFailure | AccessPlane.PermanentFailure e) {
+        failures++;
+        changeState(State.DISCONNECTED, e.getMessage());
+        metrics.increment(
+            WatcherMetrics.WATCH_RECONNECTS,
+            "Times the watcher lost the access" + " plane and connected again.");
+        sleep(backoff(failures));
+      } catch (RuntimeException e) {
+        failures++;
+        LOG.log(System.Logger.Level.ERROR, "change source failed; retrying", e);
+        changeState(State.DISCONNECTED, e.toString());
+        sleep(backoff(failures));
+      }
+    }
+  }
+
+  private void watchUntilResync()
+      throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure, AccessPlane.HistoryGone {
+    long version = relist();
+    Instant resyncAt = clock.instant().plus(resyncInterval);
+    try (AccessPlane.Changes changes = plane.watch(version)) {
+      changeState(State.CONNECTED, "watching from resource version " + version);
+      while (!stopping && clock.instant().isBefore(resyncAt)) {
+        WatchEvent event = changes.poll(Duration.ofMillis(500));
+        if (event != null) {
+          lastHeard = clock.instant();
+          dispatch(event, lastHeard);
+        }
+      }
+    }
+  }
+
+  private void pollOnce() throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure {
+    relist();
+    changeState(State.CONNECTED, "polling every " + pollInterval);
+  }
+
+  /** Lists everything, merges it into the cache and queues every user; returns its version. */
+  private long relist() throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure {
+    catalogSink.accept(plane.catalog());
+    AccessPlane.Listing listing = plane.list();
+    Instant now = clock.instant();
+    cache.replace(listing.requests(), listing.locks(), listing.resourceVersion());
+    listedOnce = true;
+    lastHeard = now;
+    Trigger resync = Trigger.resync(now);
+    for (UserName user : cache.users()) {
+      queue.submit(user, resync);
+    }
+    return listing.resourceVersion();
+  }
+
+  private void dispatch(WatchEvent event, Instant received) {
+    Set<UserName> users = cache.apply(event);
+    Trigger trigger =
+        switch (event) {
+          case WatchEvent.RequestChange change ->
+              new Trigger(
+                  "request", change.object().id().value(), event.resourceVersion(), received);
+          case WatchEvent.LockChange change ->
+              new Trigger("lock", change.object().id().value(), event.resourceVersion(), received);
+          case WatchEvent.Bookmark bookmark -> null;
+        };
+    if (trigger == null) {
+      return;
+    }
+    for (UserName user : users) {
+      queue.submit(user, trigger);
+    }
+  }
+
+  private void changeState(State next, String detail) {
+    if (state != next) {
+      LOG.log(
+          next == State.CONNECTED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+          "access plane connection {0}: {1}",
+          next.name().toLowerCase(java.util.Locale.ROOT),
+          detail);
+      state = next;
+    }
+  }
+
+  private static Duration backoff(int failures) {
+    long base =
+        Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 16));
+    return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+  }
+
+  private void sleep(Duration duration) {
+    long deadline = System.nanoTime() + duration.toNanos();
+    while (!stopping) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(Duration.ofNanos(left).toMillis() + 1, 200));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
