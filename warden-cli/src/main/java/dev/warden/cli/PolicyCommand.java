@@ -1,0 +1,108 @@
+package dev.warden.cli;
+
+import dev.warden.core.catalog.Catalog;
+import dev.warden.core.catalog.CatalogLoader;
+import dev.warden.core.policy.LoadedPolicy;
+import dev.warden.core.policy.Policy;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.core.policy.Rule;
+import dev.warden.core.yaml.Diagnostic;
+import dev.warden.core.yaml.InvalidFileException;
+import dev.warden.core.yaml.Severity;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code warden policy}: work with policy files before they govern access. */
+@Command(
+    name = "policy",
+    description = "Check policy files.",
+    subcommands = {PolicyCommand.Check.class})
+final class PolicyCommand {
+
+  /**
+   * {@code warden policy check POLICY [--catalog CATALOG]}.
+   *
+   * <p>Exit codes: 0 the policy is valid; 1 it has errors (each printed as {@code
+   * file:line:column}); 2 usage error.
+   */
+  @Command(
+      name = "check",
+      description = {
+        "Validate a policy (and, with --catalog, that its environments exist there) and print the"
+            + " rules it understood, one a line.",
+        "Exit 0 when valid, 1 on errors, 2 on usage errors."
+      })
+  static final class Check implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "POLICY", description = "The policy file.")
+    Path policyFile;
+
+    @Option(
+        names = "--catalog",
+        paramLabel = "CATALOG",
+        description = "A catalog file to check the policy's environments against.")
+    @Nullable Path catalogFile;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        LoadedPolicy loaded = loadPolicy(policyFile);
+        List<Diagnostic> findings = List.of();
+        if (catalogFile != null) {
+          Catalog catalog = loadCatalog(catalogFile);
+          findings = PolicyLoader.checkAgainstCatalog(loaded, catalog);
+        }
+        findings.forEach(d -> err.println(d.format()));
+        if (findings.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
+          return 1;
+        }
+        print(out, loaded.policy());
+        return 0;
+      } catch (InvalidFileException e) {
+        e.diagnostics().forEach(d -> err.println(d.format()));
+        err.println(count(e.diagnostics()));
+        return 1;
+      } catch (UserError e) {
+        err.println("warden: " + e.getMessage());
+        return 1;
+      }
+    }
+
+    private static String count(List<Diagnostic> diagnostics) {
+      long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
+      return errors + (errors == 1 ? " error" : " errors");
+    }
+
+    private void print(PrintWriter out, Policy policy) {
+      out.printf(
+          "policy %s is valid: mode %s, default %s, %d rules, sha256 %s%n",
+          policy.name(),
+          policy.mode().wireName(),
+          policy.defaultOutcome().name().toLowerCase(java.util.Locale.ROOT),
+          policy.rules().size(),
+          policy.sha256());
+      for (Rule rule : policy.rules()) {
+        out.println(RuleText.describe(rule));
+      }
+    }
+  }
+
+  static LoadedPolicy loadPolicy(Path file) throws UserError, InvalidFileException {
+    return PolicyLoader.loadWithPositions(file.toString(), Files.readText(file));
+  }
+
+  static Catalog loadCatalog(Path file) throws UserError, InvalidFileException {
+    return CatalogLoader.load(file.toString(), Files.readText(file));
+  }
+}
