@@ -1,0 +1,85 @@
+package dev.warden.cli;
+
+import dev.warden.core.yaml.InvalidFileException;
+import dev.warden.watcher.Watcher;
+import dev.warden.watcher.config.WatcherConfig;
+import dev.warden.watcher.config.WatcherConfigLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code warden watch --config watcher.yaml}: run the watcher until SIGTERM or Ctrl-C.
+ *
+ * <p>Exit codes: 0 after a clean shutdown; 1 when it cannot start (a bad configuration or policy,
+ * an unusable identity or decision log), with the reason; 2 usage error.
+ */
+@Command(
+    name = "watch",
+    description = {
+      "Run the watcher: follow the broker, decide every change by the policy, record each"
+          + " decision in the decision log before acting on it.",
+      "SIGHUP or editing the policy file reloads the policy; SIGTERM stops cleanly."
+    })
+final class WatchCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The watcher configuration (watcher.yaml).")
+  Path config;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text (default) or json.")
+  String logFormat;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(LogOptions.format(logFormat, spec), java.util.logging.Level.INFO);
+    WatcherConfig watcherConfig;
+    try {
+      Path base = config.toAbsolutePath().getParent();
+      watcherConfig = WatcherConfigLoader.load(config.toString(), Files.readText(config), base);
+    } catch (InvalidFileException e) {
+      e.diagnostics().forEach(d -> spec.commandLine().getErr().println(d.format()));
+      return 1;
+    } catch (UserError e) {
+      spec.commandLine().getErr().println("warden: " + e.getMessage());
+      return 1;
+    }
+    return run(watcherConfig, spec);
+  }
+
+  static int run(WatcherConfig config, CommandLine.Model.CommandSpec spec)
+      throws InterruptedException {
+    Watcher watcher;
+    try {
+      watcher = Watcher.start(config, Clock.systemUTC());
+    } catch (Watcher.StartupException e) {
+      spec.commandLine().getErr().println("warden: the watcher cannot start:\n" + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Signals.onHangup(watcher::reloadPolicy);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  watcher.close();
+                  stopped.countDown();
+                },
+                "warden-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}
