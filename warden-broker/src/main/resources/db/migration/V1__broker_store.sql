@@ -21,11 +21,14 @@ CREATE TABLE requests (
   state TEXT NOT NULL CHECK (state IN ('PENDING', 'APPROVED', 'DENIED', 'EXPIRED')),
   created_us BIGINT NOT NULL,
   expires_us BIGINT,
+  -- The version that created the request: listings are in creation order, which creation times
+  -- alone cannot give when two requests share a microsecond.
+  created_version BIGINT NOT NULL UNIQUE,
   resource_version BIGINT NOT NULL,
   object TEXT NOT NULL
 );
 
-CREATE INDEX requests_by_user ON requests (user_name, created_us);
+CREATE INDEX requests_by_user ON requests (user_name, created_version);
 CREATE INDEX requests_by_state_created ON requests (state, created_us);
 CREATE INDEX requests_by_state_expires ON requests (state, expires_us);
 

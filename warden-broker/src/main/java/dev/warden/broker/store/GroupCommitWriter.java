@@ -151,10 +151,11 @@ final class GroupCommitWriter implements AutoCloseable {
       return;
     }
 
-    batch.forEach(Job::complete);
+    // Listeners first: once a caller hears that its write is done, watchers have been woken too.
     if (transaction.changed()) {
       committed.accept(transaction.version());
     }
+    batch.forEach(Job::complete);
   }
 
   private WriteTransaction runAll(Session current, List<Job<?>> batch) throws Exception {
@@ -206,6 +207,11 @@ final class GroupCommitWriter implements AutoCloseable {
       current.close();
       session = null;
     }
+  }
+
+  /** How many submitted operations wait for the writer; for tests that arrange a batch. */
+  int waiting() {
+    return queue.size();
   }
 
   /** Stops taking writes, finishes those already submitted, and closes the write connection. */

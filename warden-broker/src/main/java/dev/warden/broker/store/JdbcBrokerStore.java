@@ -344,6 +344,11 @@ final class JdbcBrokerStore implements BrokerStore {
     return description;
   }
 
+  /** The writer, for tests that run their own work in its transactions. */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   private StoredRequest applyReview(
       StoredRequest current, NewReview review, Actor actor, Instant at, WriteTransaction tx) {
     AccessRequest request = current.request();

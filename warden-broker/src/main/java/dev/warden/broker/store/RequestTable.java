@@ -22,18 +22,20 @@ final class RequestTable {
     this.snapshots = snapshots;
   }
 
+  /** Inserts a request just created, whose resource version is therefore its creation's. */
   void insert(Session session, StoredRequest request, String json) throws SQLException {
     PreparedStatement statement =
         session.prepare(
-            "INSERT INTO requests (id, user_name, state, created_us, expires_us, resource_version,"
-                + " object) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO requests (id, user_name, state, created_us, expires_us, created_version,"
+                + " resource_version, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     statement.setString(1, request.id());
     statement.setString(2, request.request().user().value());
     statement.setString(3, request.state().name());
     statement.setLong(4, Micros.of(request.request().created()));
     setNullableLong(statement, 5, Micros.ofNullable(request.request().expires()));
     statement.setLong(6, request.resourceVersion());
-    statement.setString(7, json);
+    statement.setLong(7, request.resourceVersion());
+    statement.setString(8, json);
     statement.executeUpdate();
   }
 
@@ -76,7 +78,7 @@ final class RequestTable {
       sql.append(joiner).append("user_name = ?");
       arguments.add(filter.user().value());
     }
-    sql.append(" ORDER BY created_us, id");
+    sql.append(" ORDER BY created_version");
 
     PreparedStatement statement = session.prepare(sql.toString());
     for (int i = 0; i < arguments.size(); i++) {
