@@ -16,12 +16,24 @@ public abstract sealed class CallFailure extends RuntimeException {
     private final List<FieldError> errors;
 
     public InvalidInput(String message, List<FieldError> errors) {
-      super(message);
+      super(summary(message, errors));
       this.errors = List.copyOf(errors);
     }
 
     public List<FieldError> errors() {
       return errors;
+    }
+
+    private static String summary(String message, List<FieldError> errors) {
+      StringBuilder text = new StringBuilder(message);
+      String separator = ": ";
+      for (FieldError error : errors) {
+        if (!message.contains(error.detail())) {
+          text.append(separator).append(error.field()).append(' ').append(error.detail());
+          separator = "; ";
+        }
+      }
+      return text.toString();
     }
   }
 
