@@ -27,6 +27,8 @@ final class HttpCall {
   /** The longest body accepted. */
   static final int MAX_BODY = 64 * 1024;
 
+  private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+
   private final HttpExchange exchange;
   private final List<String> segments;
   private final Map<String, String> query;
@@ -92,15 +94,17 @@ final class HttpCall {
    */
   <T> T body(Class<T> type) throws IOException, JsonInputException {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && parseLength(declared) > MAX_BODY) {
-      throw new CallFailure.BodyTooLarge(MAX_BODY);
-    }
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
+      if (declared != null && parseLength(declared) > MAX_BODY) {
+        drain(in);
+        throw new CallFailure.BodyTooLarge(MAX_BODY);
+      }
       body = in.readNBytes(MAX_BODY + 1);
-    }
-    if (body.length > MAX_BODY) {
-      throw new CallFailure.BodyTooLarge(MAX_BODY);
+      if (body.length > MAX_BODY) {
+        drain(in);
+        throw new CallFailure.BodyTooLarge(MAX_BODY);
+      }
     }
     return Json.readBody(body, type);
   }
@@ -138,6 +142,19 @@ final class HttpCall {
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
+    }
+  }
+
+  /**
+   * Reads and drops what is left of an oversized body, up to a bound, so that the client is still
+   * reading when the 413 arrives; a client that keeps sending past the bound is cut off.
+   */
+  private static void drain(InputStream in) throws IOException {
+    long left = DRAIN_LIMIT;
+    byte[] buffer = new byte[8192];
+    int read;
+    while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+      left -= read;
     }
   }
 
