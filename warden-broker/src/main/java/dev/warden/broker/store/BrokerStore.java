@@ -110,8 +110,11 @@ public interface BrokerStore extends AutoCloseable {
 
   /**
    * Registers {@code listener} to hear the store's new current version after each commit made
-   * through this store object, so watch streams can wake without polling. The listener runs on the
-   * committing thread and must return quickly and not throw.
+   * through this store object, so watch streams can wake without polling. Listeners hear of a
+   * commit before its callers are answered. They run on the store's writer thread and must return
+   * quickly (hand work to another thread) and not throw. Commits by other processes sharing the
+   * database are not heard: a server that shares a PostgreSQL database should also poll {@link
+   * #currentVersion()}.
    *
    * @return a handle that unregisters the listener when closed
    */

@@ -1,0 +1,186 @@
+package dev.warden.broker;
+
+import dev.warden.broker.auth.Authenticator;
+import dev.warden.broker.ca.CertificateAuthority;
+import dev.warden.broker.ca.IssuedIdentity;
+import dev.warden.broker.catalog.CatalogSource;
+import dev.warden.broker.expiry.ExpiryScheduler;
+import dev.warden.broker.http.BrokerServer;
+import dev.warden.broker.service.AccessService;
+import dev.warden.broker.store.BrokerStore;
+import dev.warden.broker.store.BrokerStores;
+import dev.warden.broker.watch.ChangeFeed;
+import dev.warden.core.yaml.InvalidFileException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running broker: CA, catalog, store, change feed, expiry and the HTTPS server.
+ *
+ * <p>Start one with {@link #start(BrokerConfig)}; {@link #close()} stops it and releases the store.
+ * Embedding code (such as {@code warden up}) can issue identities through {@link #ca()}.
+ */
+public final class Broker implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Broker.class.getName());
+
+  private final BrokerConfig config;
+  private final CertificateAuthority ca;
+  private final CatalogSource catalog;
+  private final BrokerStore store;
+  private final ChangeFeed feed;
+  private final ExpiryScheduler expiry;
+  private final BrokerServer server;
+
+  private Broker(
+      BrokerConfig config,
+      CertificateAuthority ca,
+      CatalogSource catalog,
+      BrokerStore store,
+      ChangeFeed feed,
+      ExpiryScheduler expiry,
+      BrokerServer server) {
+    this.config = config;
+    this.ca = ca;
+    this.catalog = catalog;
+    this.store = store;
+    this.feed = feed;
+    this.expiry = expiry;
+    this.server = server;
+  }
+
+  /**
+   * Starts a broker and returns once it serves.
+   *
+   * @throws InvalidFileException when the catalog file has errors, each with its position
+   * @throws IllegalStateException when the CA key is readable by others, or the CA is half there
+   * @throws IOException when files cannot be read or written, or the address cannot be bound
+   */
+  public static Broker start(BrokerConfig config) throws IOException, InvalidFileException {
+    CertificateAuthority ca =
+        CertificateAuthority.openOrCreate(
+            config.dataDirectory().resolve("ca"), config.clock().instant());
+    CatalogSource catalog = CatalogSource.load(config.catalogFile());
+    BrokerStore store = BrokerStores.open(config.storeUrl(), config.dataDirectory());
+    ChangeFeed feed = null;
+    ExpiryScheduler expiry = null;
+    try {
+      feed = ChangeFeed.start(store);
+      expiry = ExpiryScheduler.start(store, config.pendingTtl(), config.clock());
+      AccessService service = new AccessService(store, catalog, feed, expiry, config.clock());
+      List<String> names = serverNames(config.host());
+      IssuedIdentity serverIdentity = ca.issueServer(names, config.clock().instant());
+      BrokerServer server =
+          BrokerServer.start(
+              new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
+              serverIdentity.asClientIdentity().sslContext(),
+              service,
+              new Authenticator(ca.index()),
+              feed,
+              store,
+              config.bookmarkInterval(),
+              config.clock());
+      Broker broker = new Broker(config, ca, catalog, store, feed, expiry, server);
+      broker.logStarted(names);
+      if (config.reloadOnHangup()) {
+        HangupReload.install(catalog);
+      }
+      return broker;
+    } catch (IOException | RuntimeException e) {
+      if (expiry != null) {
+        expiry.close();
+      }
+      if (feed != null) {
+        feed.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The port the broker listens on. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The base URI clients use, such as {@code https://127.0.0.1:7443}. */
+  public URI uri() {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("https://" + host + ":" + port());
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /** The broker's CA, to issue identities in-process. */
+  public CertificateAuthority ca() {
+    return ca;
+  }
+
+  /** The catalog in force; {@link CatalogSource#reload()} reads the file again. */
+  public CatalogSource catalog() {
+    return catalog;
+  }
+
+  /** The store, for maintenance such as compaction. */
+  public BrokerStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    feed.close();
+    expiry.close();
+    store.close();
+    LOG.log(Level.INFO, "broker stopped");
+  }
+
+  private void logStarted(List<String> names) {
+    LOG.log(
+        Level.INFO,
+        "broker started listen={0}:{1,number,#} data={2} catalog={3} store={4} pendingTtl={5}"
+            + " bookmarkInterval={6} caSerial={7} serverNames={8} catalogRoles={9}"
+            + " catalogResources={10} catalogUsers={11} resourceVersion={12,number,#}",
+        config.host(),
+        port(),
+        config.dataDirectory(),
+        config.catalogFile(),
+        config.maskedStore(),
+        config.pendingTtl(),
+        config.bookmarkInterval(),
+        ca.certificate().getSerialNumber().toString(16),
+        names,
+        catalog.current().roles().size(),
+        catalog.current().resources().size(),
+        catalog.current().users().size(),
+        store.currentVersion());
+  }
+
+  /** The names the server certificate carries: the listen host, and loopback names on loopback. */
+  static List<String> serverNames(String host) throws IOException {
+    List<String> names = new ArrayList<>();
+    names.add(host);
+    InetAddress address = InetAddress.getByName(host);
+    if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
+      names.add("localhost");
+      names.add("127.0.0.1");
+    }
+    if (address.isAnyLocalAddress()) {
+      names.add(InetAddress.getLocalHost().getHostName());
+    }
+    return names;
+  }
+}

@@ -1,0 +1,465 @@
+package dev.warden.broker.service;
+
+import dev.warden.api.v1.AccessView;
+import dev.warden.api.v1.AuditEvent;
+import dev.warden.api.v1.CatalogObject;
+import dev.warden.api.v1.EventList;
+import dev.warden.api.v1.LockList;
+import dev.warden.api.v1.LockObject;
+import dev.warden.api.v1.NewLock;
+import dev.warden.api.v1.NewRequest;
+import dev.warden.api.v1.NewReview;
+import dev.warden.api.v1.Problem.FieldError;
+import dev.warden.api.v1.RequestList;
+import dev.warden.api.v1.RequestObject;
+import dev.warden.api.v1.WhoAmI;
+import dev.warden.broker.auth.Caller;
+import dev.warden.broker.auth.Resources;
+import dev.warden.broker.auth.Verb;
+import dev.warden.broker.catalog.CatalogSource;
+import dev.warden.broker.expiry.ExpiryScheduler;
+import dev.warden.broker.failure.CallFailure;
+import dev.warden.broker.store.BrokerStore;
+import dev.warden.broker.store.Listing;
+import dev.warden.broker.store.LockWrite;
+import dev.warden.broker.store.RequestFilter;
+import dev.warden.broker.store.ReviewDecision;
+import dev.warden.broker.store.ReviewOutcome;
+import dev.warden.broker.store.StoredLock;
+import dev.warden.broker.store.StoredRequest;
+import dev.warden.broker.watch.ChangeFeed;
+import dev.warden.core.Identifiers;
+import dev.warden.core.access.Lock;
+import dev.warden.core.access.LockId;
+import dev.warden.core.access.LockTarget;
+import dev.warden.core.access.RequestId;
+import dev.warden.core.access.RequestState;
+import dev.warden.core.catalog.Catalog;
+import dev.warden.core.catalog.ResourceId;
+import dev.warden.core.catalog.RoleName;
+import dev.warden.core.catalog.UserName;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** The broker's API v1 operations, one method per endpoint, for an authenticated caller. */
+public final class AccessService {
+
+  /** The most roles plus resources one request may name. */
+  public static final int MAX_ITEMS = 64;
+
+  /** The ttl of a request that names none. */
+  public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+  private static final Duration CATCH_UP = Duration.ofSeconds(2);
+  private static final int AUDIT_PAGE = 1000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final BrokerStore store;
+  private final CatalogSource catalog;
+  private final ChangeFeed feed;
+  private final ExpiryScheduler expiry;
+  private final Clock clock;
+
+  public AccessService(
+      BrokerStore store,
+      CatalogSource catalog,
+      ChangeFeed feed,
+      ExpiryScheduler expiry,
+      Clock clock) {
+    this.store = store;
+    this.catalog = catalog;
+    this.feed = feed;
+    this.expiry = expiry;
+    this.clock = clock;
+  }
+
+  /** {@code GET /v1/whoami}. */
+  public WhoAmI whoami(Caller caller) {
+    return new WhoAmI(caller.name(), caller.roleNames(), caller.permissions(), caller.expires());
+  }
+
+  /** {@code GET /v1/catalog}. */
+  public CatalogObject catalog(Caller caller) {
+    caller.require(Verb.GET, Resources.CATALOG);
+    return CatalogObject.of(catalog.current());
+  }
+
+  /** {@code POST /v1/requests}. */
+  public RequestObject createRequest(Caller caller, NewRequest body) {
+    UserName user = body.user() != null ? body.user() : callerAsUser(caller);
+    requireMayCreateFor(caller, user);
+    dev.warden.broker.store.NewRequest request = validate(body, user, catalog.current());
+    Instant now = clock.instant();
+    refuseIfUserLocked(user, now);
+
+    StoredRequest stored = store.createRequest(request, caller.actor(), now);
+
+    expiry.dueBy(stored.request().created().plus(expiry.pendingTtl()));
+    return render(stored, now);
+  }
+
+  /** {@code GET /v1/requests}. */
+  public RequestList listRequests(
+      Caller caller, @Nullable RequestState state, @Nullable UserName user) {
+    UserName only = user;
+    if (!caller.may(Verb.LIST, Resources.REQUESTS)) {
+      UserName self = callerAsUser(caller);
+      if (!caller.may(Verb.LIST, Resources.OWN_REQUESTS)) {
+        throw caller.forbidden(Verb.LIST, Resources.REQUESTS, "");
+      }
+      if (user != null && !user.equals(self)) {
+        throw caller.forbidden(
+            Verb.LIST, Resources.REQUESTS, "it may list only its own requests (user=" + self + ")");
+      }
+      only = self;
+    }
+    Listing<StoredRequest> listing = store.requests(new RequestFilter(state, only));
+    Instant now = clock.instant();
+    List<Lock> locks = feed.locks();
+    List<RequestObject> items =
+        listing.items().stream().map(r -> Renderer.request(r, locks, now)).toList();
+    return new RequestList(items, listing.resourceVersion());
+  }
+
+  /** {@code GET /v1/requests/{id}}. */
+  public RequestObject getRequest(Caller caller, RequestId id) {
+    StoredRequest stored = findRequest(id);
+    if (!caller.may(Verb.GET, Resources.REQUESTS)) {
+      boolean own = stored.request().user().value().equals(caller.name());
+      if (!own || !caller.may(Verb.GET, Resources.OWN_REQUESTS)) {
+        throw caller.forbidden(
+            Verb.GET, Resources.REQUESTS, "request " + id + " belongs to another user");
+      }
+    }
+    return render(stored, clock.instant());
+  }
+
+  /** {@code POST /v1/requests/{id}/reviews}. */
+  public RequestObject review(Caller caller, RequestId id, NewReview body) {
+    StoredRequest stored = findRequest(id);
+    requireMayReview(caller, stored);
+    if (body.decisionId() != null && !Identifiers.isSafe(body.decisionId())) {
+      throw invalid(
+          new FieldError("decisionId", "must be a safe id (letters, digits, . _ : / @ -)"));
+    }
+    Instant now = clock.instant();
+    var review =
+        new dev.warden.broker.store.NewReview(
+            ReviewDecision.valueOf(body.decision().name()),
+            body.reason(),
+            body.decisionId(),
+            catalog.current());
+
+    ReviewOutcome outcome = store.review(id, review, caller.actor(), now);
+
+    return switch (outcome) {
+      case ReviewOutcome.Reviewed reviewed -> {
+        Instant expires = reviewed.request().request().expires();
+        if (expires != null) {
+          expiry.dueBy(expires);
+        }
+        yield render(reviewed.request(), now);
+      }
+      case ReviewOutcome.Conflict conflict ->
+          throw new CallFailure.Conflict(
+              "request " + id + " is " + conflict.current().state() + ", no longer PENDING",
+              render(conflict.current(), now));
+      case ReviewOutcome.NotFound missing -> throw notFound("request", id.value());
+    };
+  }
+
+  /** {@code GET /v1/locks}. */
+  public LockList listLocks(Caller caller) {
+    caller.require(Verb.LIST, Resources.LOCKS);
+    Listing<StoredLock> listing = store.locks();
+    Instant now = clock.instant();
+    return new LockList(
+        listing.items().stream().map(l -> Renderer.lock(l, now)).toList(),
+        listing.resourceVersion());
+  }
+
+  /** {@code GET /v1/locks/{id}}. */
+  public LockObject getLock(Caller caller, LockId id) {
+    caller.require(Verb.GET, Resources.LOCKS);
+    StoredLock lock = store.lock(id).orElseThrow(() -> notFound("lock", id.value()));
+    return Renderer.lock(lock, clock.instant());
+  }
+
+  /** The outcome of {@code POST /v1/locks}: the lock and whether it is new. */
+  public record CreatedLock(LockObject lock, boolean created) {}
+
+  /** {@code POST /v1/locks}. */
+  public CreatedLock createLock(Caller caller, NewLock body) {
+    LockId id = body.id() != null ? body.id() : newLockId(caller);
+    requireMayWriteLock(caller, Verb.CREATE, id);
+    Instant now = clock.instant();
+    Lock lock = new Lock(id, body.target(), body.message(), body.expires());
+
+    LockWrite write = store.createLock(lock, caller.actor(), now);
+
+    return switch (write) {
+      case LockWrite.Created created -> {
+        feed.catchUp(created.lock().resourceVersion(), CATCH_UP);
+        yield new CreatedLock(Renderer.lock(created.lock(), now), true);
+      }
+      case LockWrite.Unchanged unchanged ->
+          new CreatedLock(Renderer.lock(unchanged.lock(), now), false);
+      case LockWrite.Conflict conflict ->
+          throw new CallFailure.Conflict(
+              "lock " + id + " exists with other content; delete it first or use another id",
+              Renderer.lock(conflict.lock(), now));
+    };
+  }
+
+  /** {@code DELETE /v1/locks/{id}}. */
+  public void deleteLock(Caller caller, LockId id) {
+    requireMayWriteLock(caller, Verb.DELETE, id);
+    if (!store.deleteLock(id, caller.actor(), clock.instant())) {
+      throw notFound("lock", id.value());
+    }
+    feed.catchUp(store.currentVersion(), CATCH_UP);
+  }
+
+  /** {@code GET /v1/access/{user}}. */
+  public AccessView access(Caller caller, UserName user) {
+    caller.require(Verb.LIST, Resources.REQUESTS);
+    caller.require(Verb.LIST, Resources.LOCKS);
+    Instant now = clock.instant();
+    List<Lock> locks = feed.locks();
+    List<StoredRequest> requests = store.requests(RequestFilter.ofUser(user)).items();
+
+    List<RequestObject> active = new ArrayList<>();
+    Set<Lock> touching = new java.util.LinkedHashSet<>();
+    for (StoredRequest request : requests) {
+      RequestObject rendered = Renderer.request(request, locks, now);
+      if (rendered.active()) {
+        active.add(rendered);
+      }
+      for (Lock lock : locks) {
+        if (Renderer.touches(lock, request.request(), now)) {
+          touching.add(lock);
+        }
+      }
+    }
+    for (Lock lock : locks) {
+      if (lock.inForceAt(now) && targetsName(lock.target(), user)) {
+        touching.add(lock);
+      }
+    }
+    List<LockObject> lockObjects = new ArrayList<>();
+    for (Lock lock : touching) {
+      StoredLock stored = feed.storedLock(lock.id());
+      if (stored != null) {
+        lockObjects.add(Renderer.lock(stored, now));
+      }
+    }
+    return new AccessView(user, active, lockObjects);
+  }
+
+  /** {@code GET /v1/events}. */
+  public EventList events(Caller caller, long since) {
+    caller.require(Verb.LIST, Resources.EVENTS);
+    long version = store.currentVersion();
+    List<AuditEvent> items =
+        store.auditSince(since, AUDIT_PAGE).stream().map(AccessService::audit).toList();
+    return new EventList(items, version);
+  }
+
+  /** Whether an identity lock in force cuts off {@code caller}; admins are never cut off. */
+  public Optional<Lock> identityLock(Caller caller) {
+    if (caller.isAdmin()) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    for (Lock lock : feed.locks()) {
+      if (lock.target() instanceof LockTarget.Identity identity
+          && identity.name().equals(caller.name())
+          && lock.inForceAt(now)) {
+        return Optional.of(lock);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static AuditEvent audit(dev.warden.broker.store.AuditEvent event) {
+    return new AuditEvent(
+        event.version(),
+        event.time(),
+        event.action().name(),
+        event.kind(),
+        event.objectId(),
+        new AuditEvent.Actor(
+            event.actor().name(), event.actor().serial().isEmpty() ? null : event.actor().serial()),
+        event.reason() == null ? "" : event.reason(),
+        event.decisionId());
+  }
+
+  private static boolean targetsName(LockTarget target, UserName user) {
+    return switch (target) {
+      case LockTarget.User u -> u.name().equals(user);
+      case LockTarget.Identity i -> i.name().equals(user.value());
+      default -> false;
+    };
+  }
+
+  private RequestObject render(StoredRequest stored, Instant now) {
+    return Renderer.request(stored, feed.locks(), now);
+  }
+
+  private StoredRequest findRequest(RequestId id) {
+    return store.request(id).orElseThrow(() -> notFound("request", id.value()));
+  }
+
+  private static CallFailure.NotFound notFound(String kind, String id) {
+    return new CallFailure.NotFound("there is no " + kind + " with id '" + id + "'");
+  }
+
+  private static UserName callerAsUser(Caller caller) {
+    return UserName.of(caller.name());
+  }
+
+  private static void requireMayCreateFor(Caller caller, UserName user) {
+    if (caller.may(Verb.CREATE, Resources.REQUESTS)) {
+      return;
+    }
+    if (!user.value().equals(caller.name())) {
+      throw caller.forbidden(
+          Verb.CREATE,
+          Resources.REQUESTS,
+          "only an admin may create a request for another user (" + user + ")");
+    }
+    caller.require(Verb.CREATE, Resources.OWN_REQUESTS);
+  }
+
+  private static void requireMayReview(Caller caller, StoredRequest request) {
+    if (caller.may(Verb.CREATE, Resources.REVIEWS)) {
+      return;
+    }
+    if (!caller.may(Verb.CREATE, Resources.OTHERS_REVIEWS)) {
+      throw caller.forbidden(Verb.CREATE, Resources.REVIEWS, "");
+    }
+    if (request.request().user().value().equals(caller.name())) {
+      throw caller.forbidden(
+          Verb.CREATE,
+          Resources.REVIEWS,
+          "request " + request.id() + " is its own, and a reviewer never reviews its own request");
+    }
+  }
+
+  private static void requireMayWriteLock(Caller caller, Verb verb, LockId id) {
+    if (caller.may(verb, Resources.LOCKS)) {
+      return;
+    }
+    if (!caller.may(verb, Resources.WARDEN_LOCKS)) {
+      throw caller.forbidden(verb, Resources.LOCKS, "");
+    }
+    if (!id.value().startsWith(Resources.WARDEN_LOCK_PREFIX)) {
+      throw caller.forbidden(
+          verb,
+          Resources.LOCKS,
+          "it may "
+              + verb.wireName()
+              + " only locks whose id starts with "
+              + Resources.WARDEN_LOCK_PREFIX
+              + ", and '"
+              + id
+              + "' does not");
+    }
+  }
+
+  private static LockId newLockId(Caller caller) {
+    String suffix = HexFormat.of().formatHex(randomBytes());
+    boolean wardenOnly = !caller.may(Verb.CREATE, Resources.LOCKS);
+    return LockId.of((wardenOnly ? Resources.WARDEN_LOCK_PREFIX : "lock-") + suffix);
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+
+  private void refuseIfUserLocked(UserName user, Instant now) {
+    for (Lock lock : feed.locks()) {
+      if (lock.inForceAt(now)
+          && lock.target() instanceof LockTarget.User locked
+          && locked.name().equals(user)) {
+        throw new CallFailure.Refused(
+            "user-locked",
+            "user "
+                + user
+                + " is locked by lock "
+                + lock.id()
+                + (lock.message().isEmpty() ? "" : " (" + lock.message() + ")")
+                + " and cannot ask for access while it is in force");
+      }
+    }
+  }
+
+  private static dev.warden.broker.store.NewRequest validate(
+      NewRequest body, UserName user, Catalog catalog) {
+    List<FieldError> errors = new ArrayList<>();
+    int items = body.roles().size() + body.resources().size();
+    if (items == 0) {
+      errors.add(new FieldError("roles", "a request names at least one role or resource"));
+    }
+    if (items > MAX_ITEMS) {
+      errors.add(
+          new FieldError(
+              "roles",
+              "the request names "
+                  + body.roles().size()
+                  + " roles and "
+                  + body.resources().size()
+                  + " resources; the limit is "
+                  + MAX_ITEMS
+                  + " together"));
+    }
+    Set<RoleName> roles = new HashSet<>();
+    for (int i = 0; i < body.roles().size() && items <= MAX_ITEMS; i++) {
+      RoleName role = body.roles().get(i);
+      if (catalog.role(role).isEmpty()) {
+        errors.add(new FieldError("roles[" + i + "]", "role '" + role + "' is not in the catalog"));
+      } else if (!roles.add(role)) {
+        errors.add(new FieldError("roles[" + i + "]", "role '" + role + "' is named twice"));
+      }
+    }
+    Set<ResourceId> resources = new HashSet<>();
+    for (int i = 0; i < body.resources().size() && items <= MAX_ITEMS; i++) {
+      ResourceId resource = body.resources().get(i);
+      if (catalog.resource(resource).isEmpty()) {
+        errors.add(
+            new FieldError(
+                "resources[" + i + "]", "resource '" + resource + "' is not in the catalog"));
+      } else if (!resources.add(resource)) {
+        errors.add(
+            new FieldError("resources[" + i + "]", "resource '" + resource + "' is named twice"));
+      }
+    }
+    if (body.reason().isBlank()) {
+      errors.add(new FieldError("reason", "is required: say why access is needed"));
+    }
+    Duration ttl = body.ttl() == null ? DEFAULT_TTL : body.ttl();
+    if (ttl.isNegative() || ttl.isZero()) {
+      errors.add(new FieldError("ttl", "must be positive, not " + ttl));
+    }
+    if (!errors.isEmpty()) {
+      throw new CallFailure.InvalidInput("the request is not acceptable", errors);
+    }
+    return new dev.warden.broker.store.NewRequest(
+        user, body.roles(), body.resources(), body.reason(), ttl);
+  }
+
+  private static CallFailure.InvalidInput invalid(FieldError error) {
+    return new CallFailure.InvalidInput(error.field() + " " + error.detail(), List.of(error));
+  }
+}

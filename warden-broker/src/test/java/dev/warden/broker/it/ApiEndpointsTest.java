@@ -1,0 +1,246 @@
+package dev.warden.broker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warden.api.client.BrokerClient;
+import dev.warden.api.client.LockResult;
+import dev.warden.api.client.ProblemException;
+import dev.warden.api.json.Json;
+import dev.warden.api.v1.AccessView;
+import dev.warden.api.v1.CatalogObject;
+import dev.warden.api.v1.EventList;
+import dev.warden.api.v1.NewLock;
+import dev.warden.api.v1.NewRequest;
+import dev.warden.api.v1.NewReview;
+import dev.warden.api.v1.Permission;
+import dev.warden.api.v1.RequestList;
+import dev.warden.api.v1.RequestObject;
+import dev.warden.api.v1.ReviewDecision;
+import dev.warden.api.v1.WhoAmI;
+import dev.warden.core.access.LockId;
+import dev.warden.core.access.LockTarget;
+import dev.warden.core.access.RequestId;
+import dev.warden.core.access.RequestState;
+import dev.warden.core.catalog.ResourceId;
+import dev.warden.core.catalog.RoleName;
+import dev.warden.core.catalog.UserName;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every endpoint of API v1 over real HTTPS, each answering as the contract says. */
+class ApiEndpointsTest {
+
+  private static TestBroker broker;
+  private static BrokerClient admin;
+  private static BrokerClient alice;
+  private static BrokerClient watcher;
+
+  @BeforeAll
+  static void start() {
+    broker = TestBroker.start();
+    admin = broker.client("root", "admin");
+    alice = broker.client("alice", "requester");
+    watcher = broker.client("warden-watcher", "watcher");
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  static NewRequest prodDb(String reason) {
+    return NewRequest.forCaller(
+        List.of(RoleName.of("prod-db")),
+        List.of(ResourceId.of("node/prod-web-1")),
+        reason,
+        Duration.ofHours(4));
+  }
+
+  @Test
+  void health_andReadiness_answerOk() {
+    assertThat(admin.healthy()).isTrue();
+
+    assertThat(admin.ready()).isTrue();
+  }
+
+  @Test
+  void whoami_listsNameRolesPermissionsAndExpiry() {
+    WhoAmI me = watcher.whoami();
+
+    assertThat(me.name()).isEqualTo("warden-watcher");
+    assertThat(me.roles()).containsExactly("watcher");
+    assertThat(me.permissions())
+        .contains(
+            new Permission("locks:warden-*", List.of("create", "delete")),
+            new Permission("reviews", List.of("create")));
+    assertThat(me.expires()).isAfter(java.time.Instant.now());
+  }
+
+  @Test
+  void catalog_isTheCatalogInForce() {
+    CatalogObject catalog = alice.catalog();
+
+    assertThat(catalog.roles())
+        .extracting(r -> r.name().value())
+        .containsExactly("prod-db", "dev-db");
+    assertThat(catalog.roles().get(0).maxTtl()).isEqualTo(Duration.ofHours(8));
+    assertThat(catalog.users()).extracting(u -> u.name().value()).contains("alice");
+  }
+
+  @Test
+  void createRequest_returnsPendingObjectForTheCaller() {
+    RequestObject created = alice.createRequest(prodDb("INC-42 debugging"));
+
+    assertThat(created.user()).isEqualTo(UserName.of("alice"));
+    assertThat(created.state()).isEqualTo(RequestState.PENDING);
+    assertThat(created.locked()).isFalse();
+    assertThat(created.active()).isFalse();
+    assertThat(created.ttl()).isEqualTo(Duration.ofHours(4));
+    assertThat(created.approved()).isNull();
+    assertThat(created.resourceVersion()).isPositive();
+  }
+
+  @Test
+  void getRequest_returnsTheObject_and404ForUnknownId() {
+    RequestObject created = alice.createRequest(prodDb("read back"));
+
+    RequestObject read = alice.getRequest(created.id());
+
+    assertThat(read).isEqualTo(created);
+    assertThatThrownBy(() -> alice.getRequest(RequestId.of("no-such-request")))
+        .isInstanceOf(ProblemException.NotFoundException.class)
+        .hasMessageContaining("no-such-request");
+  }
+
+  @Test
+  void listRequests_filtersByStateAndUser_withResourceVersion() {
+    RequestObject pending = alice.createRequest(prodDb("list me"));
+
+    RequestList mine = admin.listRequests(RequestState.PENDING, UserName.of("alice"));
+
+    assertThat(mine.items()).extracting(RequestObject::id).contains(pending.id());
+    assertThat(mine.items()).allMatch(r -> r.state() == RequestState.PENDING);
+    assertThat(mine.resourceVersion()).isGreaterThanOrEqualTo(pending.resourceVersion());
+  }
+
+  @Test
+  void review_approves_andSecondReviewConflictsWithCurrentState() throws Exception {
+    RequestObject created = alice.createRequest(prodDb("approve me"));
+
+    RequestObject approved =
+        watcher.review(created.id(), new NewReview(ReviewDecision.APPROVE, "on call", "d-1"));
+
+    assertThat(approved.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(approved.active()).isTrue();
+    assertThat(approved.expires()).isEqualTo(approved.approved().plus(Duration.ofHours(4)));
+    assertThat(approved.reviews())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.author()).isEqualTo("warden-watcher");
+              assertThat(r.decisionId()).isEqualTo("d-1");
+            });
+    ProblemException.ConflictException conflict =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ProblemException.ConflictException.class,
+            () -> watcher.review(created.id(), new NewReview(ReviewDecision.DENY, "late", null)));
+    assertThat(conflict.status()).isEqualTo(409);
+    assertThat(Json.convert(conflict.problem().current(), RequestObject.class).state())
+        .isEqualTo(RequestState.APPROVED);
+  }
+
+  @Test
+  void locks_createIsIdempotent_conflictsOnOtherContent_andDeleteRemoves() {
+    NewLock lock =
+        new NewLock(
+            LockId.of("warden-test-1"), new LockTarget.Role(RoleName.of("dev-db")), "freeze", null);
+
+    LockResult first = watcher.createLock(lock);
+    LockResult again = watcher.createLock(lock);
+
+    assertThat(first.created()).isTrue();
+    assertThat(again.created()).isFalse();
+    assertThat(again.lock().id()).isEqualTo(first.lock().id());
+    assertThatThrownBy(
+            () ->
+                watcher.createLock(new NewLock(lock.id(), lock.target(), "another message", null)))
+        .isInstanceOf(ProblemException.ConflictException.class);
+    assertThat(watcher.getLock(lock.id()).inForce()).isTrue();
+    assertThat(watcher.listLocks().items())
+        .extracting(l -> l.id().value())
+        .contains("warden-test-1");
+    watcher.deleteLock(lock.id());
+    assertThatThrownBy(() -> watcher.getLock(lock.id()))
+        .isInstanceOf(ProblemException.NotFoundException.class);
+  }
+
+  @Test
+  void lockOnRole_makesApprovedRequestLockedAndInactive() {
+    BrokerClient bob = broker.client("bob", "requester");
+    RequestObject request =
+        bob.createRequest(
+            new NewRequest(
+                null, List.of(RoleName.of("dev-db")), List.of(), "dev work", Duration.ofHours(1)));
+    admin.review(request.id(), new NewReview(ReviewDecision.APPROVE, "fine", null));
+
+    admin.createLock(
+        new NewLock(
+            LockId.of("freeze-dev"),
+            new LockTarget.Role(RoleName.of("dev-db")),
+            "change freeze",
+            null));
+    RequestObject locked = admin.getRequest(request.id());
+    AccessView access = admin.access(UserName.of("bob"));
+    admin.deleteLock(LockId.of("freeze-dev"));
+    AccessView after = admin.access(UserName.of("bob"));
+
+    assertThat(locked.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(locked.locked()).isTrue();
+    assertThat(locked.active()).isFalse();
+    assertThat(access.active()).isEmpty();
+    assertThat(access.locks()).extracting(l -> l.id().value()).contains("freeze-dev");
+    assertThat(after.active()).extracting(RequestObject::id).containsExactly(request.id());
+  }
+
+  @Test
+  void lockedUser_cannotCreateRequest() {
+    BrokerClient carol = broker.client("carol", "requester");
+    admin.createLock(
+        new NewLock(
+            LockId.of("lock-carol"),
+            new LockTarget.User(UserName.of("carol")),
+            "offboarding",
+            null));
+
+    ProblemException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ProblemException.class, () -> carol.createRequest(prodDb("let me in")));
+
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.problem().typeName()).isEqualTo("user-locked");
+    assertThat(refused.problem().detail()).contains("lock-carol");
+  }
+
+  @Test
+  void events_recordActorSerialReasonAndDecisionId_newestLast() {
+    long before = admin.events(0).resourceVersion();
+    RequestObject created = alice.createRequest(prodDb("audit me"));
+    watcher.review(created.id(), new NewReview(ReviewDecision.DENY, "not on call", "d-77"));
+
+    EventList events = admin.events(before);
+
+    assertThat(events.items())
+        .extracting(e -> e.type())
+        .containsSubsequence("REQUEST_CREATED", "REQUEST_DENIED");
+    var denial = events.items().get(events.items().size() - 1);
+    assertThat(denial.actor().name()).isEqualTo("warden-watcher");
+    assertThat(denial.actor().serial()).isNotBlank();
+    assertThat(denial.reason()).isEqualTo("not on call");
+    assertThat(denial.decisionId()).isEqualTo("d-77");
+    assertThat(denial.id()).isEqualTo(created.id().value());
+  }
+}

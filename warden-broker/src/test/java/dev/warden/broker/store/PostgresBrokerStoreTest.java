@@ -1,0 +1,77 @@
+package dev.warden.broker.store;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store contract on PostgreSQL, each test in a schema of its own that is dropped afterwards.
+ *
+ * <p>The database comes from {@code WARDEN_TEST_POSTGRES_URL} (see {@code .ci/postgres-setup.sh}).
+ * Without it the suite is skipped on a developer's machine, but fails under {@code CI=true}: CI
+ * must prove the PostgreSQL store, and a silently skipped suite would prove nothing.
+ */
+class PostgresBrokerStoreTest extends BrokerStoreContract {
+
+  static final String URL_VARIABLE = "WARDEN_TEST_POSTGRES_URL";
+
+  private static @Nullable String baseUrl;
+
+  @TempDir Path unusedDataDir;
+  private @Nullable String schema;
+
+  @BeforeAll
+  static void requireDatabase() {
+    baseUrl = testUrl();
+  }
+
+  /** The test database's URL; skips the calling test class, or fails it under CI. */
+  static String testUrl() {
+    String url = System.getenv(URL_VARIABLE);
+    if (url == null || url.isBlank()) {
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(
+            URL_VARIABLE
+                + " is not set, and under CI=true the PostgreSQL store suite must run:"
+                + " run .ci/postgres-setup.sh and export the URL it prints");
+      }
+      assumeTrue(false, URL_VARIABLE + " is not set; skipping the PostgreSQL store suite");
+    }
+    return url;
+  }
+
+  @Override
+  BrokerStore openStore() {
+    // The superclass opens the first store in its own @BeforeEach, which JUnit runs before any of
+    // this class's, so the schema is chosen here, on first use.
+    if (schema == null) {
+      schema = "warden_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+    return BrokerStores.open(withSchema(baseUrl, schema), unusedDataDir);
+  }
+
+  @Override
+  void afterStoresClosed() throws Exception {
+    if (schema == null) {
+      return;
+    }
+    PostgresUrl url = PostgresUrl.parse(baseUrl);
+    try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.properties());
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  static String withSchema(String url, String schema) {
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+}
