@@ -1,0 +1,108 @@
+package dev.warden.watcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.api.v1.LockObject;
+import dev.warden.api.v1.RequestObject;
+import dev.warden.core.access.LockId;
+import dev.warden.core.access.RequestState;
+import dev.warden.core.policy.Mode;
+import dev.warden.watcher.log.LogVerifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watcher against a real broker over mTLS, enforcing the shipped example policy. */
+class WatcherBrokerTest {
+
+  @TempDir Path dir;
+  private Harness harness;
+
+  @BeforeEach
+  void start() throws Exception {
+    harness = Harness.start(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  void requestForFourResources_isDeniedNamingFourAndThree() throws Exception {
+    harness.startWatcher(Mode.ENFORCE);
+
+    RequestObject created =
+        harness.request(
+            "alice",
+            List.of(),
+            List.of("node/prod-web-1", "node/prod-web-2", "db/prod-orders", "db/prod-payments"));
+    RequestObject decided = harness.awaitDecided(created.id());
+
+    assertThat(decided.state()).isEqualTo(RequestState.DENIED);
+    assertThat(decided.reviews()).hasSize(1);
+    assertThat(decided.reviews().get(0).author()).isEqualTo("watcher");
+    assertThat(decided.reviews().get(0).reason()).contains("4 resources").contains("limit is 3");
+    assertThat(decided.reviews().get(0).decisionId()).isNotBlank();
+  }
+
+  @Test
+  void researchAfterProduction_approvesResearchAndLocksProduction() throws Exception {
+    harness.startWatcher(Mode.ENFORCE);
+
+    RequestObject production = harness.request("alice", List.of("prod-db"), List.of());
+    RequestObject approvedProduction = harness.awaitDecided(production.id());
+    RequestObject research = harness.request("alice", List.of("research-notebook"), List.of());
+    RequestObject approvedResearch = harness.awaitDecided(research.id());
+    RequestObject lockedProduction = harness.await(production.id(), RequestObject::locked);
+
+    assertThat(approvedProduction.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(approvedResearch.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(lockedProduction.active()).isFalse();
+    LockObject lock =
+        harness.admin.getLock(
+            LockId.of("warden-production-research-separation-" + production.id().value()));
+    assertThat(lock.expires()).isEqualTo(approvedProduction.expires());
+  }
+
+  @Test
+  void dryRun_actsOnNothingButRecordsEverything() throws Exception {
+    harness.startWatcher(Mode.DRY_RUN);
+
+    RequestObject created = harness.request("bob", List.of("dev-db"), List.of());
+    Thread.sleep(1500);
+
+    assertThat(harness.admin.getRequest(created.id()).state()).isEqualTo(RequestState.PENDING);
+    harness.stopWatcher();
+    List<String> lines = Files.readAllLines(harness.decisionLog);
+    assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"result\":\"dry-run\""));
+    assertThat(lines.stream().filter(l -> l.contains(created.id().value())).count())
+        .as("one intent and one outcome, not one per resync")
+        .isEqualTo(2);
+    assertThat(LogVerifier.verify(harness.decisionLog).ok()).isTrue();
+  }
+
+  @Test
+  void restart_neitherLosesNorRepeatsActions() throws Exception {
+    harness.startWatcher(Mode.ENFORCE);
+    RequestObject first = harness.request("bob", List.of("dev-db"), List.of());
+    harness.awaitDecided(first.id());
+    harness.stopWatcher();
+
+    RequestObject whileDown = harness.request("bob", List.of("dev-admin"), List.of());
+    harness.startWatcher(Mode.ENFORCE);
+    RequestObject decided = harness.awaitDecided(whileDown.id());
+    Thread.sleep(500);
+    harness.stopWatcher();
+
+    assertThat(decided.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(harness.admin.getRequest(first.id()).reviews()).hasSize(1);
+    LogVerifier.Result log = LogVerifier.verify(harness.decisionLog);
+    assertThat(log.ok()).isTrue();
+    assertThat(log.records()).isEqualTo(4);
+  }
+}
