@@ -3,7 +3,6 @@ package dev.warden.cli;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -30,13 +29,7 @@ final class Logging {
     for (Handler handler : root.getHandlers()) {
       root.removeHandler(handler);
     }
-    Handler handler =
-        new ConsoleHandler() {
-          {
-            setOutputStream(
-                new PrintStream(System.err, true, java.nio.charset.StandardCharsets.UTF_8));
-          }
-        };
+    Handler handler = new StandardError();
     handler.setFormatter(format == Format.JSON ? new JsonLines() : new Text());
     handler.setLevel(level);
     root.addHandler(handler);
@@ -65,6 +58,31 @@ final class Logging {
     String name = record.getLoggerName() == null ? "" : record.getLoggerName();
     int dot = name.lastIndexOf('.');
     return (dot >= 0 ? name.substring(dot + 1) : name).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Writes each record to standard error as one write. Not a {@code ConsoleHandler}: replacing that
+   * one's stream closes {@code System.err} for the whole process.
+   */
+  private static final class StandardError extends Handler {
+    @Override
+    public void publish(LogRecord record) {
+      if (isLoggable(record)) {
+        PrintStream err = System.err;
+        err.print(getFormatter().format(record));
+        err.flush();
+      }
+    }
+
+    @Override
+    public void flush() {
+      System.err.flush();
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
   }
 
   private static final class Text extends Formatter {

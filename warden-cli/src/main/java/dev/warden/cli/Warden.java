@@ -14,7 +14,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Warden.Version.class,
     description = "Just-in-time access enforcement.",
-    subcommands = {PolicyCommand.class, WatchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      PolicyCommand.class,
+      WatchCommand.class,
+      RequestCommand.class,
+      LockCommand.class,
+      AccessCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Warden implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
