@@ -142,6 +142,15 @@ class CelConditionTest {
   }
 
   @Test
+  void readsActive_isTrueOnlyForExpressionsNamingActive() {
+    CelCondition withActive = compiled("active.size() > 2");
+    CelCondition withoutActive = compiled(ON_CALL_RULE);
+
+    assertThat(withActive.readsActive()).isTrue();
+    assertThat(withoutActive.readsActive()).isFalse();
+  }
+
+  @Test
   void test_overflow_throws() {
     CelCondition condition = compiled("request.ttlSeconds * 9223372036854775807 > 0");
 
@@ -273,6 +282,18 @@ class CelConditionTest {
 
     assertThat(problem.code()).isEqualTo("cel-unsupported");
     assertThat(problem.column()).isEqualTo(15);
+  }
+
+  @Test
+  void compile_deeplyNestedExpression_isASyntaxErrorNotAStackOverflow() {
+    int depth = CelConditionCompiler.MAX_NESTING + 10;
+    String expression = "(".repeat(depth) + "true" + ")".repeat(depth);
+
+    CelConditionCompiler.Result result = CelConditionCompiler.standard().compile(expression);
+
+    assertThat(result).isInstanceOf(CelConditionCompiler.Rejected.class);
+    assertThat(((CelConditionCompiler.Rejected) result).problems())
+        .allSatisfy(problem -> assertThat(problem.code()).isEqualTo("cel-syntax"));
   }
 
   @Test
