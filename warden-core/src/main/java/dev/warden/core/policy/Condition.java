@@ -13,4 +13,12 @@ public interface Condition {
    *     missing trait used as a string); the caller must treat that as "undecided", never as false
    */
   boolean test(ConditionInput input) throws ConditionException;
+
+  /**
+   * Whether the condition reads {@code active}. Building the active grants' maps costs more than
+   * the rest of the input, so a caller may pass an empty list when no condition reads them.
+   */
+  default boolean readsActive() {
+    return true;
+  }
 }

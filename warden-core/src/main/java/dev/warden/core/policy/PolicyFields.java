@@ -53,25 +53,19 @@ final class PolicyFields {
     if (text.isEmpty()) {
       return text;
     }
-    try {
-      Identifiers.requireSafe(what, text.get());
-    } catch (IllegalArgumentException e) {
-      node.problems().error(node.position(), "bad-name", e.getMessage());
-      return Optional.empty();
-    }
     if (text.get().length() > maxLength) {
       node.problems()
           .error(
               node.position(),
               "too-long",
-              what
-                  + " '"
-                  + text.get()
-                  + "' is "
-                  + text.get().length()
-                  + " characters long; the limit is "
-                  + maxLength,
+              what + " is " + text.get().length() + " characters long; the limit is " + maxLength,
               why);
+      return Optional.empty();
+    }
+    try {
+      Identifiers.requireSafe(what, text.get());
+    } catch (IllegalArgumentException e) {
+      node.problems().error(node.position(), "bad-name", e.getMessage());
       return Optional.empty();
     }
     return text;

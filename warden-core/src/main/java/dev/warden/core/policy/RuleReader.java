@@ -44,6 +44,7 @@ final class RuleReader {
   /** What one rule type accepts besides {@code name} and {@code type}, and how to read it. */
   private record Spec(Set<String> keys, TypeReader reader) {}
 
+  /** Reads the keys of one rule type into its record, or records why it cannot. */
   @FunctionalInterface
   private interface TypeReader {
     Optional<Rule> read(String name, YamlNode.Mapping node, String where);
@@ -57,6 +58,8 @@ final class RuleReader {
   private final Map<String, KeyPositions> positions = new LinkedHashMap<>();
 
   /**
+   * Prepares to read the rules of one file.
+   *
    * @param environments the policy's environment model, or null when it did not load
    */
   RuleReader(
@@ -108,7 +111,9 @@ final class RuleReader {
   }
 
   private Optional<Rule> read(YamlNode.Mapping node) {
-    Optional<String> name = node.require("name", "a rule").flatMap(this::name);
+    Optional<YamlNode> nameNode = node.require("name", "a rule");
+    Optional<String> name = nameNode.flatMap(RuleReader::name);
+    boolean unique = name.isPresent() && unique(name.get(), nameNode.get());
     String where = name.map(n -> "rule '" + n + "'").orElse("a rule");
     Optional<YamlNode> typeNode = node.require("type", where);
     Optional<String> type = typeNode.flatMap(t -> t.asText("the type of " + where));
@@ -127,34 +132,33 @@ final class RuleReader {
     node.rejectUnknownKeys(keys, where + " (" + type.get() + ")");
     Optional<Rule> rule = spec.reader().read(name.orElse(""), node, where);
 
-    if (name.isEmpty()) {
+    if (!unique) {
       return Optional.empty();
     }
     positions.put(name.get(), KeyPositions.read(node));
     return rule;
   }
 
-  private Optional<String> name(YamlNode node) {
-    Optional<String> name =
-        PolicyFields.identifier(
-            node,
-            "rule name",
-            MAX_RULE_NAME,
-            "rule names are part of lock ids (warden-<rule>-<request id>), which are limited to"
-                + " 253 characters");
-    if (name.isEmpty()) {
-      return name;
+  private static Optional<String> name(YamlNode node) {
+    return PolicyFields.identifier(
+        node,
+        "rule name",
+        MAX_RULE_NAME,
+        "rule names are part of lock ids (warden-<rule>-<request id>), which are limited to"
+            + " 253 characters");
+  }
+
+  private boolean unique(String name, YamlNode node) {
+    Position first = names.putIfAbsent(name, node.position());
+    if (first == null) {
+      return true;
     }
-    Position first = names.putIfAbsent(name.get(), node.position());
-    if (first != null) {
-      problems.error(
-          node.position(),
-          "duplicate-rule-name",
-          "rule name '" + name.get() + "' is used twice; the first is at line " + first.line(),
-          "rule names must be unique: reasons and lock ids name the rule");
-      return Optional.empty();
-    }
-    return name;
+    problems.error(
+        node.position(),
+        "duplicate-rule-name",
+        "rule name '" + name + "' is used twice; the first is at line " + first.line(),
+        "rule names must be unique: reasons and lock ids name the rule");
+    return false;
   }
 
   private void unknownType(YamlNode node, String type, String where) {

@@ -41,6 +41,11 @@ public final class CelCondition implements Condition {
     this.readsActive = variables.contains("active");
   }
 
+  @Override
+  public boolean readsActive() {
+    return readsActive;
+  }
+
   /** The expression as written. */
   public String expression() {
     return expression;
