@@ -24,7 +24,7 @@ class PostgresBrokerStoreTest extends BrokerStoreContract {
 
   static final String URL_VARIABLE = "WARDEN_TEST_POSTGRES_URL";
 
-  private static @Nullable String baseUrl;
+  private static String baseUrl = "";
 
   @TempDir Path unusedDataDir;
   private @Nullable String schema;
@@ -50,13 +50,18 @@ class PostgresBrokerStoreTest extends BrokerStoreContract {
   }
 
   @Override
-  BrokerStore openStore() {
+  String storeUrl() {
     // The superclass opens the first store in its own @BeforeEach, which JUnit runs before any of
     // this class's, so the schema is chosen here, on first use.
     if (schema == null) {
       schema = "warden_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
-    return BrokerStores.open(withSchema(baseUrl, schema), unusedDataDir);
+    return withSchema(baseUrl, schema);
+  }
+
+  @Override
+  Path dataDir() {
+    return unusedDataDir;
   }
 
   @Override
