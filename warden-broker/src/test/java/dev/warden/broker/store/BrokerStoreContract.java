@@ -724,7 +724,7 @@ abstract class BrokerStoreContract {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>();
-    command.addAll(List.of(java, "-cp", classpath));
+    command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath));
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {
       command.add("-Djava.util.logging.config.file=" + logging);
