@@ -37,7 +37,7 @@ public interface BrokerStore extends AutoCloseable {
   /** The request with this id, if there is one. */
   Optional<StoredRequest> request(RequestId id);
 
-  /** The requests passing {@code filter}, oldest first, and the version of that snapshot. */
+  /** The requests passing {@code filter} in creation order, and the version of that snapshot. */
   Listing<StoredRequest> requests(RequestFilter filter);
 
   /**

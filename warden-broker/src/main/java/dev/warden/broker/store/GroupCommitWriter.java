@@ -119,19 +119,21 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void runBatch(List<Job<?>> batch) {
-    Session current;
+    WriteTransaction transaction;
     try {
-      current = session();
+      transaction = beginOnHealthySession();
     } catch (SQLException e) {
+      // Nothing ran yet, and running the operations one by one would only wait for the same
+      // lock or connection again.
       StoreException failure =
-          new StoreException("cannot open the store's write connection: " + e.getMessage(), e);
+          new StoreException("cannot start a write transaction: " + e.getMessage(), e);
       batch.forEach(job -> job.fail(failure));
       return;
     }
+    Session current = transaction.session();
 
-    WriteTransaction transaction;
     try {
-      transaction = runAll(current, batch);
+      runAll(transaction, batch);
     } catch (Exception | Error e) {
       current.rollbackQuietly();
       batch.forEach(Job::forget);
@@ -158,18 +160,41 @@ final class GroupCommitWriter implements AutoCloseable {
     batch.forEach(Job::complete);
   }
 
-  private WriteTransaction runAll(Session current, List<Job<?>> batch) throws Exception {
+  /**
+   * Begins a transaction, opening a new connection once if the current one turns out to be broken:
+   * a database restarted while the broker sat idle should cost no caller an error.
+   */
+  private WriteTransaction beginOnHealthySession() throws SQLException {
+    boolean reopened = false;
+    while (true) {
+      boolean fresh = session == null;
+      Session current = session();
+      try {
+        return begin(current);
+      } catch (SQLException e) {
+        current.rollbackQuietly();
+        dropSessionIfBroken();
+        if (fresh || reopened || session != null) {
+          throw e;
+        }
+        reopened = true;
+      }
+    }
+  }
+
+  private static WriteTransaction begin(Session current) throws SQLException {
     current.beginWrite();
     VersionRow.State state = VersionRow.lock(current);
-    WriteTransaction transaction =
-        new WriteTransaction(current, state.version(), state.historyStart());
+    return new WriteTransaction(current, state.version(), state.historyStart());
+  }
+
+  private static void runAll(WriteTransaction transaction, List<Job<?>> batch) throws Exception {
     for (Job<?> job : batch) {
       job.run(transaction);
     }
     if (transaction.changed()) {
-      VersionRow.write(current, transaction.version());
+      VersionRow.write(transaction.session(), transaction.version());
     }
-    return transaction;
   }
 
   private void retryAlone(List<Job<?>> batch, Throwable cause) {

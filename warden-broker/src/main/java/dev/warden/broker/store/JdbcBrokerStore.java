@@ -10,9 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
@@ -149,6 +147,7 @@ final class JdbcBrokerStore implements BrokerStore {
     // nanosecond expiry would look like different content.
     Lock normalized =
         new Lock(lock.id(), lock.target(), lock.message(), Micros.truncateNullable(lock.expires()));
+    // Reject an expiry the store cannot keep here, in the caller's thread, not inside a batch.
     Micros.ofNullable(normalized.expires());
 
     return writer.execute(
@@ -319,11 +318,16 @@ final class JdbcBrokerStore implements BrokerStore {
         session -> {
           Long oldestPending = requests.oldestPendingCreatedUs(session);
           Long earliestExpiry = requests.earliestApprovedExpiresUs(session);
-          return java.util.stream.Stream.of(
-                  oldestPending == null ? null : saturatedAdd(oldestPending, ttlUs), earliestExpiry)
-              .filter(Objects::nonNull)
-              .min(Comparator.naturalOrder())
-              .map(Micros::toInstant);
+          long due = Long.MAX_VALUE;
+          if (oldestPending != null) {
+            due = saturatedAdd(oldestPending, ttlUs);
+          }
+          if (earliestExpiry != null) {
+            due = Math.min(due, earliestExpiry);
+          }
+          return due == Long.MAX_VALUE
+              ? Optional.<Instant>empty()
+              : Optional.of(Micros.toInstant(due));
         });
   }
 

@@ -30,8 +30,24 @@ final class SessionPool implements AutoCloseable {
     this.borrowTimeout = borrowTimeout;
   }
 
-  /** Runs {@code work} on a pooled session and returns the session afterwards. */
+  /**
+   * Runs {@code work} on a pooled session and returns the session afterwards. When the session
+   * turns out to be broken (the database restarted, say), the work runs once more on a new one:
+   * reads can be repeated safely.
+   */
   <T> T withSession(SessionWork<T> work) {
+    try {
+      return attempt(work);
+    } catch (BrokenSessionException e) {
+      try {
+        return attempt(work);
+      } catch (BrokenSessionException again) {
+        throw new StoreException("database read failed: " + again.getCause().getMessage(), again);
+      }
+    }
+  }
+
+  private <T> T attempt(SessionWork<T> work) throws BrokenSessionException {
     Session session = borrow();
     boolean healthy = false;
     try {
@@ -41,6 +57,9 @@ final class SessionPool implements AutoCloseable {
     } catch (SQLException e) {
       session.rollbackQuietly();
       healthy = session.isUsable();
+      if (!healthy) {
+        throw new BrokenSessionException(e);
+      }
       throw new StoreException("database read failed: " + e.getMessage(), e);
     } finally {
       release(session, healthy);
@@ -88,6 +107,13 @@ final class SessionPool implements AutoCloseable {
     Session session;
     while ((session = idle.poll()) != null) {
       session.close();
+    }
+  }
+
+  /** A read failed because its connection broke, so trying again on another may succeed. */
+  private static final class BrokenSessionException extends Exception {
+    BrokenSessionException(SQLException cause) {
+      super(cause);
     }
   }
 

@@ -19,11 +19,17 @@ import dev.warden.core.access.LockTarget;
 import dev.warden.core.access.RequestId;
 import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.UserName;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +53,16 @@ abstract class BrokerStoreContract {
   private final List<BrokerStore> opened = new ArrayList<>();
   BrokerStore store;
 
+  /** The store URL of this test's database, null for SQLite. */
+  abstract @Nullable String storeUrl();
+
+  /** The data directory of this test's store. */
+  abstract Path dataDir();
+
   /** Opens a new store object on this test's database; a second call opens a second object. */
-  abstract BrokerStore openStore();
+  BrokerStore openStore() {
+    return BrokerStores.open(storeUrl(), dataDir());
+  }
 
   /** Called once every store this test opened is closed, to drop the test's database. */
   void afterStoresClosed() throws Exception {}
@@ -653,6 +668,43 @@ abstract class BrokerStoreContract {
   }
 
   @Test
+  void aKilledWriterProcess_losesNoAcknowledgedWriteAndLeavesNoGap() throws Exception {
+    store.close();
+    Map<String, Long> acknowledged = new HashMap<>();
+
+    Process child = startAckingWriter();
+    try (BufferedReader lines = child.inputReader(StandardCharsets.UTF_8)) {
+      assertThat(lines.readLine()).isEqualTo("ready");
+      String line;
+      while ((line = lines.readLine()) != null) {
+        String[] ack = line.split(" ");
+        acknowledged.put(ack[1], Long.parseLong(ack[2]));
+        if (acknowledged.size() == 300) {
+          // SIGKILL, with writes in flight: no shutdown hook, no close. Through the handle, as
+          // Process.destroyForcibly would also close the pipe that still holds printed acks.
+          child.toHandle().destroyForcibly();
+        }
+      }
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    store = open();
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
+    for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
+      assertThat(store.request(RequestId.of(ack.getKey())))
+          .as("acknowledged request %s", ack.getKey())
+          .hasValueSatisfying(
+              found -> assertThat(found.resourceVersion()).isEqualTo(ack.getValue()));
+    }
+    long current = store.currentVersion();
+    assertThat(current).isGreaterThanOrEqualTo(Collections.max(acknowledged.values()));
+    assertThat(allChanges()).extracting(ChangeEvent::resourceVersion).isEqualTo(range(1, current));
+    assertThat(store.requests(RequestFilter.all()).items()).hasSize((int) current);
+  }
+
+  @Test
   void close_finishesSubmittedWritesAndRefusesNewOnes() {
     StoredRequest created = create("alice");
 
@@ -666,6 +718,33 @@ abstract class BrokerStoreContract {
   }
 
   // --- helpers
+
+  private Process startAckingWriter() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath));
+    String logging = System.getProperty("java.util.logging.config.file");
+    if (logging != null) {
+      command.add("-Djava.util.logging.config.file=" + logging);
+    }
+    command.addAll(List.of(AckingWriter.class.getName(), dataDir().toString()));
+    String url = storeUrl();
+    if (url != null) {
+      command.add(url);
+    }
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private List<ChangeEvent> allChanges() throws HistoryCompactedException {
+    List<ChangeEvent> changes = new ArrayList<>();
+    List<ChangeEvent> page;
+    while (!(page = store.changesSince(changes.size(), 1000)).isEmpty()) {
+      changes.addAll(page);
+    }
+    return changes;
+  }
 
   StoredRequest create(String user) {
     return store.createRequest(request(user), ALICE, T0);

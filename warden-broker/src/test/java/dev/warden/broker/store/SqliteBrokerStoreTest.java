@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +21,31 @@ class SqliteBrokerStoreTest extends BrokerStoreContract {
   @TempDir Path dataDir;
 
   @Override
-  BrokerStore openStore() {
-    return BrokerStores.open(null, dataDir);
+  @Nullable String storeUrl() {
+    return null;
+  }
+
+  @Override
+  Path dataDir() {
+    return dataDir;
+  }
+
+  @Test
+  void writer_commitsDurablyWithSynchronousFull() {
+    GroupCommitWriter writer = ((JdbcBrokerStore) store).writer();
+
+    int synchronous =
+        writer.execute(
+            tx -> {
+              try (Statement statement = tx.session().connection().createStatement();
+                  ResultSet mode = statement.executeQuery("PRAGMA synchronous")) {
+                mode.next();
+                return mode.getInt(1);
+              }
+            });
+
+    // 2 is FULL: the WAL is flushed to disk before a commit returns.
+    assertThat(synchronous).isEqualTo(2);
   }
 
   @Test
