@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Warden.Version.class,
     description = "Just-in-time access enforcement.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {BrokerCommand.class, IdentityCommand.class, CommandLine.HelpCommand.class})
 public final class Warden implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
