@@ -14,6 +14,7 @@ import dev.warden.core.policy.Resolve;
 import dev.warden.core.policy.Rule;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,10 +38,19 @@ import org.jspecify.annotations.Nullable;
 public final class PolicyEngine {
 
   private final Policy policy;
+  private final List<Rule.ExclusiveEnvironments> separations = new ArrayList<>();
+  private final List<Rule.ActiveResourceLimit> limits = new ArrayList<>();
   private volatile @Nullable EnvironmentIndex index;
 
   public PolicyEngine(Policy policy) {
     this.policy = policy;
+    for (Rule rule : policy.rules()) {
+      if (rule instanceof Rule.ExclusiveEnvironments separation) {
+        separations.add(separation);
+      } else if (rule instanceof Rule.ActiveResourceLimit limit) {
+        limits.add(limit);
+      }
+    }
   }
 
   public Policy policy() {
@@ -102,7 +112,7 @@ public final class PolicyEngine {
     private final Instant now;
     private final EnvironmentIndex environments;
     private final List<Grant> active;
-    private final List<RequestId> alreadyLocked;
+    private final List<AccessRequest> alreadyLocked;
 
     private final List<RuleMatch> matches = new ArrayList<>();
     private final List<RuleError> errors = new ArrayList<>();
@@ -119,12 +129,14 @@ public final class PolicyEngine {
           continue;
         }
         if (state.isLocked(request, now)) {
-          alreadyLocked.add(request.id());
+          alreadyLocked.add(request);
         } else {
           active.add(asGrant(request));
         }
       }
       active.sort(Grant.OLDEST_FIRST);
+      // Sorted like the active grants, so that the order of the state's requests never shows.
+      alreadyLocked.sort(GRANTS_OLDEST_FIRST);
     }
 
     private Grant asGrant(AccessRequest request) {
@@ -374,21 +386,28 @@ public final class PolicyEngine {
     }
 
     /**
-     * Applies every state rule, in policy order, to {@code grants} (oldest first). Grants it locks
-     * are recorded in {@link #locks}.
+     * Applies the state rules to {@code grants} (oldest first): every exclusive-environments rule,
+     * then every active-resource-limit rule on what separation left, each kind in policy order.
+     * Grants it locks are recorded in {@link #locks}.
+     *
+     * <p>The order of the kinds is part of the semantics, not of the file: separating first means
+     * the limit never locks a grant that separation is about to lock anyway, and so keeps older
+     * access that would otherwise be lost for nothing.
      *
      * @param newest the pending request as a grant, or null for a resync
      * @return why the pending request must be denied instead, or null
      */
     private @Nullable String restoreInvariants(List<Grant> grants, @Nullable Grant newest) {
       List<Grant> kept = new ArrayList<>(grants);
-      for (Rule rule : policy.rules()) {
-        @Nullable String refusal =
-            switch (rule) {
-              case Rule.ExclusiveEnvironments exclusive -> separate(kept, newest, exclusive);
-              case Rule.ActiveResourceLimit limit -> limitActive(kept, newest, limit);
-              default -> null;
-            };
+      for (Rule.ExclusiveEnvironments rule : separations) {
+        @Nullable String refusal = separate(kept, newest, rule);
+        if (refusal != null) {
+          matches.add(new RuleMatch(rule.name(), refusal));
+          return refusal;
+        }
+      }
+      for (Rule.ActiveResourceLimit rule : limits) {
+        @Nullable String refusal = limitActive(kept, newest, rule);
         if (refusal != null) {
           matches.add(new RuleMatch(rule.name(), refusal));
           return refusal;
@@ -547,7 +566,14 @@ public final class PolicyEngine {
       List<Action> actions = new ArrayList<>(locks.values());
       actions.addAll(tail);
       return new Decision(
-          outcome, request, actions, matches, errors, before(), after(outcome, request), facts);
+          outcome,
+          request,
+          actions,
+          matches,
+          errors,
+          before(),
+          after(outcome, request, locksUser(tail)),
+          facts);
     }
 
     private Snapshot before() {
@@ -555,22 +581,36 @@ public final class PolicyEngine {
       for (Grant grant : active) {
         ids.add(grant.request().id());
       }
-      return new Snapshot(ids, alreadyLocked);
+      return new Snapshot(ids, ids(alreadyLocked));
     }
 
-    private Snapshot after(Outcome outcome, @Nullable RequestId request) {
-      List<RequestId> stillActive = new ArrayList<>();
+    /**
+     * The grants once the actions are carried out. A lock on the user locks every grant, and an
+     * approved request that a lock in force already targets (its id, one of its roles, its user)
+     * starts out locked.
+     */
+    private Snapshot after(Outcome outcome, @Nullable RequestId request, boolean userLocked) {
+      List<RequestId> stillActive = new ArrayList<>(active.size() + 1);
+      List<AccessRequest> locked = new ArrayList<>(alreadyLocked);
       for (Grant grant : active) {
-        if (!locks.containsKey(grant.request().id())) {
+        if (userLocked || locks.containsKey(grant.request().id())) {
+          locked.add(grant.request());
+        } else {
           stillActive.add(grant.request().id());
         }
       }
       if (outcome == Outcome.APPROVE && request != null) {
-        stillActive.add(request);
+        AccessRequest granted = nonNull(state.request(request).orElse(null));
+        if (state.isLocked(granted, now)) {
+          locked.add(granted.approvedAt(now, state.catalog()));
+        } else {
+          stillActive.add(request);
+        }
       }
-      List<RequestId> locked = new ArrayList<>(alreadyLocked);
-      locked.addAll(locks.keySet());
-      return new Snapshot(stillActive, locked);
+      if (locked.size() > alreadyLocked.size()) {
+        locked.sort(GRANTS_OLDEST_FIRST);
+      }
+      return new Snapshot(stillActive, ids(locked));
     }
 
     private Facts factsFor(@Nullable AccessRequest request, int otherPending) {
@@ -653,6 +693,28 @@ public final class PolicyEngine {
       grant.request().resources().forEach(r -> parts.add(r.value()));
       return String.join(", ", parts);
     }
+  }
+
+  /** Oldest approval first, ties by id, as {@link Grant#OLDEST_FIRST} orders grants. */
+  private static final Comparator<AccessRequest> GRANTS_OLDEST_FIRST =
+      Comparator.comparing((AccessRequest r) -> nonNull(r.approved()))
+          .thenComparing(AccessRequest::id);
+
+  private static boolean locksUser(List<Action> actions) {
+    for (Action action : actions) {
+      if (action instanceof Action.Lock lock && lock.target() instanceof LockTarget.User) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<RequestId> ids(List<AccessRequest> requests) {
+    List<RequestId> ids = new ArrayList<>(requests.size());
+    for (AccessRequest request : requests) {
+      ids.add(request.id());
+    }
+    return ids;
   }
 
   private static final ConditionInput EMPTY_INPUT =
