@@ -53,10 +53,10 @@ public final class CatalogLoader {
   /** Reads a catalog given inline inside another file, such as a policy test file. */
   public static Optional<Catalog> read(YamlNode.Mapping root, Problems problems) {
     root.rejectUnknownKeys(Set.of("roles", "resources", "users"), "the catalog");
-    List<Role> roles = readList(root, "roles", CatalogLoader::readRole, Role::name, problems);
+    List<Role> roles = readList(root, "roles", "name", CatalogLoader::readRole, problems);
     List<Resource> resources =
-        readList(root, "resources", CatalogLoader::readResource, Resource::id, problems);
-    List<User> users = readList(root, "users", CatalogLoader::readUser, User::name, problems);
+        readList(root, "resources", "id", CatalogLoader::readResource, problems);
+    List<User> users = readList(root, "users", "name", CatalogLoader::readUser, problems);
     if (problems.hasErrors()) {
       return Optional.empty();
     }
@@ -66,8 +66,8 @@ public final class CatalogLoader {
   private static <T> List<T> readList(
       YamlNode.Mapping root,
       String key,
+      String nameKey,
       Function<YamlNode.Mapping, Optional<T>> reader,
-      Function<T, Object> name,
       Problems problems) {
     Optional<YamlNode> node = root.get(key);
     if (node.isEmpty() || (node.get() instanceof YamlNode.Scalar scalar && scalar.isNull())) {
@@ -85,27 +85,37 @@ public final class CatalogLoader {
       return List.of();
     }
     List<T> values = new ArrayList<>();
-    Map<Object, Position> seen = new HashMap<>();
+    Map<String, Position> seen = new HashMap<>();
     for (YamlNode item : sequence.get().items()) {
-      Optional<T> value = item.asMapping("each entry of " + key).flatMap(reader);
-      if (value.isEmpty()) {
+      Optional<YamlNode.Mapping> entry = item.asMapping("each entry of " + key);
+      if (entry.isEmpty()) {
         continue;
       }
-      Position first = seen.putIfAbsent(name.apply(value.get()), item.position());
+      // Duplicates are found by the name as written, before the entry is validated, so that a
+      // repeated name is reported even when one of its entries has another problem.
+      Optional<String> name = writtenName(entry.get(), nameKey);
+      Position first = name.map(n -> seen.putIfAbsent(n, item.position())).orElse(null);
       if (first != null) {
         problems.error(
             item.position(),
             "duplicate-name",
-            key
-                + " lists '"
-                + name.apply(value.get())
-                + "' twice; the first is at line "
-                + first.line());
-        continue;
+            key + " lists '" + name.get() + "' twice; the first is at line " + first.line());
       }
-      values.add(value.get());
+      Optional<T> value = reader.apply(entry.get());
+      if (value.isPresent() && first == null) {
+        values.add(value.get());
+      }
     }
     return values;
+  }
+
+  private static Optional<String> writtenName(YamlNode.Mapping entry, String nameKey) {
+    return entry
+        .get(nameKey)
+        .filter(YamlNode.Scalar.class::isInstance)
+        .map(YamlNode.Scalar.class::cast)
+        .filter(scalar -> !scalar.isNull())
+        .map(YamlNode.Scalar::text);
   }
 
   private static Optional<Role> readRole(YamlNode.Mapping node) {
