@@ -105,6 +105,6 @@ final class EnvironmentIndex {
   }
 
   private Placement share(Set<String> environments) {
-    return shared.computeIfAbsent(environments, e -> Placement.of(e, separations));
+    return shared.computeIfAbsent(environments, e -> Placement.of(e, separations, shared.size()));
   }
 }

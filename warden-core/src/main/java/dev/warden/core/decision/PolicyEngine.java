@@ -138,7 +138,10 @@ public final class PolicyEngine {
 
     private final List<RuleMatch> matches = new ArrayList<>();
     private final List<RuleError> errors = new ArrayList<>();
-    private final Map<RequestId, Action.Lock> locks = new LinkedHashMap<>();
+
+    /** The grants this decision locks, in order; made on the first lock, as most lock nothing. */
+    private @Nullable Map<RequestId, Action.Lock> locks;
+
     private int @Nullable [] approvals;
 
     Evaluation(UserState state, Instant now, EnvironmentIndex environments) {
@@ -147,27 +150,32 @@ public final class PolicyEngine {
       this.environments = environments;
       this.active = new ArrayList<>(state.requests().size());
       this.alreadyLocked = new ArrayList<>();
+      boolean sorted = true;
       for (AccessRequest request : state.requests()) {
         if (!request.isUnexpiredGrantAt(now)) {
           continue;
         }
         if (state.isLocked(request, now)) {
           alreadyLocked.add(request);
-        } else {
-          active.add(asGrant(request));
+          continue;
         }
+        Grant grant = asGrant(request);
+        // Brokers list requests oldest first; checking that while the grant is at hand is
+        // cheaper than sorting.
+        sorted &= active.isEmpty() || Grant.compare(active.get(active.size() - 1), grant) <= 0;
+        active.add(grant);
       }
-      active.sort(Grant.OLDEST_FIRST);
-      // Sorted like the active grants, so that the order of the state's requests never shows.
-      alreadyLocked.sort(GRANTS_OLDEST_FIRST);
+      if (!sorted) {
+        active.sort(Grant.OLDEST_FIRST);
+      }
+      if (alreadyLocked.size() > 1) {
+        // Sorted like the active grants, so that the order of the state's requests never shows.
+        alreadyLocked.sort(GRANTS_OLDEST_FIRST);
+      }
     }
 
     private Grant asGrant(AccessRequest request) {
-      return new Grant(
-          request,
-          environments.placementOf(request),
-          nonNull(request.approved()),
-          nonNull(request.expires()));
+      return new Grant(request, environments.placementOf(request));
     }
 
     Decision resync() {
@@ -181,7 +189,8 @@ public final class PolicyEngine {
       Facts facts = facts(request, placement.environments(), otherPending);
       boolean[] holds = evaluateCustomRules(request, placement.environments());
 
-      List<Action> userLocks = new ArrayList<>(0);
+      // Only a custom lock-user rule adds to this, so without custom rules it stays empty.
+      List<Action> userLocks = customRules.length == 0 ? List.of() : new ArrayList<>(1);
       boolean denied = applyRequestRules(request, placement, otherPending, holds);
       denied |= applyCustomDenials(request, holds, userLocks);
       if (denied) {
@@ -210,19 +219,16 @@ public final class PolicyEngine {
       }
 
       AccessRequest asGranted = request.approvedAt(now, state.catalog());
-      Grant newest = new Grant(asGranted, placement, now, nonNull(asGranted.expires()));
-      List<Grant> withNewest = new ArrayList<>(active.size() + 1);
-      withNewest.addAll(active);
-      withNewest.add(newest);
+      Grant newest = new Grant(asGranted, placement);
       int mark = matches.size();
-      @Nullable String refusal = restoreInvariants(withNewest, newest);
+      @Nullable String refusal = restoreInvariants(Grant.followedBy(active, newest), newest);
       if (refusal != null) {
         // The locks that admitting the request would have needed are moot once it is refused;
         // only the refusal and whatever the remaining grants need by themselves stay.
         RuleMatch refusing = matches.get(matches.size() - 1);
         matches.subList(mark, matches.size()).clear();
         matches.add(refusing);
-        locks.clear();
+        locks = null;
         restoreInvariants(active, null);
         return finish(
             Outcome.DENY,
@@ -459,7 +465,8 @@ public final class PolicyEngine {
         return refuseSeparation(grants, newest, r, winner, rule);
       }
 
-      for (Grant grant : grants) {
+      for (int i = 0; i < grants.size(); i++) {
+        Grant grant = grants.get(i);
         if (mustGiveWay(grant, winningGrant, r, winner)) {
           lock(grant, rule.name(), separationReason(grant, winningGrant, winner, rule));
         }
@@ -473,7 +480,7 @@ public final class PolicyEngine {
     }
 
     private boolean lockedHere(Grant grant) {
-      return !locks.isEmpty() && locks.containsKey(grant.request().id());
+      return locks != null && locks.containsKey(grant.request().id());
     }
 
     private String refuseSeparation(
@@ -530,9 +537,9 @@ public final class PolicyEngine {
             + " a user may hold at once";
       }
       int total = 0;
-      for (Grant grant : grants) {
-        if (!lockedHere(grant)) {
-          total += grant.weight(rule.countRoles());
+      for (int i = 0; i < grants.size(); i++) {
+        if (!lockedHere(grants.get(i))) {
+          total += grants.get(i).weight(rule.countRoles());
         }
       }
       if (total <= rule.max()) {
@@ -581,7 +588,9 @@ public final class PolicyEngine {
 
     private void lock(Grant grant, String rule, String reason) {
       RequestId id = grant.request().id();
-      if (locks.containsKey(id)) {
+      if (locks == null) {
+        locks = new LinkedHashMap<>();
+      } else if (locks.containsKey(id)) {
         return;
       }
       locks.put(
@@ -598,7 +607,7 @@ public final class PolicyEngine {
     private Decision finish(
         Outcome outcome, @Nullable AccessRequest request, List<Action> tail, Facts facts) {
       List<Action> actions = tail;
-      if (!locks.isEmpty()) {
+      if (locks != null) {
         actions = new ArrayList<>(locks.size() + tail.size());
         actions.addAll(locks.values());
         actions.addAll(tail);
@@ -632,7 +641,7 @@ public final class PolicyEngine {
         Snapshot before, Outcome outcome, @Nullable AccessRequest request, boolean userLocked) {
       boolean approved = outcome == Outcome.APPROVE && request != null;
       boolean approvedLocked = approved && state.isLocked(request, now);
-      if (locks.isEmpty() && !userLocked && !approvedLocked) {
+      if (locks == null && !userLocked && !approvedLocked) {
         // Nothing is locked: the common case, which needs no scan and no sort.
         if (!approved) {
           return before;
@@ -648,7 +657,7 @@ public final class PolicyEngine {
       List<RequestId> stillActive = new ArrayList<>(active.size() + 1);
       List<AccessRequest> locked = new ArrayList<>(alreadyLocked);
       for (Grant grant : active) {
-        if (userLocked || locks.containsKey(grant.request().id())) {
+        if (userLocked || (locks != null && locks.containsKey(grant.request().id()))) {
           locked.add(grant.request());
         } else {
           stillActive.add(grant.request().id());
@@ -684,22 +693,21 @@ public final class PolicyEngine {
 
     /**
      * The union of the active grants' environments, built without a hash set: grants in the same
-     * environments share one placement, so each distinct placement is merged once.
+     * environments share one placement of the index, so each of those is merged once.
      */
     private Set<String> activeEnvironments() {
-      Placement[] seen = new Placement[4];
-      int placements = 0;
+      long merged = 0;
       String[] union = new String[4];
       int size = 0;
       for (Grant grant : active) {
         Placement placement = grant.placement();
-        if (seenBefore(seen, placements, placement)) {
-          continue;
+        if (placement.id() >= 0 && placement.id() < Long.SIZE) {
+          long bit = 1L << placement.id();
+          if ((merged & bit) != 0) {
+            continue;
+          }
+          merged |= bit;
         }
-        if (placements == seen.length) {
-          seen = Arrays.copyOf(seen, placements * 2);
-        }
-        seen[placements++] = placement;
         for (String environment : placement.environments()) {
           if (indexOf(union, size, environment) < 0) {
             if (size == union.length) {
@@ -750,10 +758,10 @@ public final class PolicyEngine {
 
     /** Whether each custom rule holds, by position; a rule that fails is recorded and false. */
     private boolean[] evaluateCustomRules(AccessRequest request, Set<String> requestEnvironments) {
-      boolean[] holds = new boolean[customRules.length];
       if (customRules.length == 0) {
-        return holds;
+        return NO_CUSTOM_RULES;
       }
+      boolean[] holds = new boolean[customRules.length];
       ConditionInput input = conditionInput(request, requestEnvironments);
       for (int i = 0; i < customRules.length; i++) {
         try {
@@ -790,6 +798,9 @@ public final class PolicyEngine {
       return String.join(", ", parts);
     }
   }
+
+  /** What {@code evaluateCustomRules} finds in a policy without custom rules; never written. */
+  private static final boolean[] NO_CUSTOM_RULES = new boolean[0];
 
   /** Oldest approval first, ties by id, as {@link Grant#OLDEST_FIRST} orders grants. */
   private static final Comparator<AccessRequest> GRANTS_OLDEST_FIRST =
@@ -834,15 +845,6 @@ public final class PolicyEngine {
       }
     }
     return listed;
-  }
-
-  private static boolean seenBefore(Placement[] seen, int size, Placement placement) {
-    for (int i = 0; i < size; i++) {
-      if (seen[i] == placement) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The index of {@code value} among the first {@code size} of {@code values}, or -1. */
