@@ -72,38 +72,43 @@ final class ExampleInputs {
    * two resources held in all, nothing in research, and a pending request for one production node.
    */
   static UserState alice(Catalog catalog) {
+    return state(catalog, UserName.of("alice"));
+  }
+
+  /** Alice's requests as {@code user}'s, for telling how the on-call rule treats others. */
+  static UserState state(Catalog catalog, UserName user) {
     List<AccessRequest> requests = new ArrayList<>();
     String[] longLived = {
       "prod-readonly", "dev-admin", "dev-db", "prod-readonly", "dev-admin", "dev-db"
     };
     for (int i = 0; i < longLived.length; i++) {
-      requests.add(grant("req-old-" + i, longLived[i], 36 - 2 * i, Duration.ofDays(3), catalog));
+      requests.add(
+          grant(user, "req-old-" + i, longLived[i], 36 - 2 * i, Duration.ofDays(3), catalog));
     }
-    requests.add(grant("req-new-0", "prod-db", 6, Duration.ofHours(8), catalog));
-    requests.add(grant("req-new-1", "prod-deploy", 3, Duration.ofHours(4), catalog));
-    requests.add(grant("req-new-2", "db/dev-orders", 2, Duration.ofHours(8), catalog));
-    requests.add(grant("req-new-3", "node/dev-web-1", 1, Duration.ofHours(8), catalog));
+    requests.add(grant(user, "req-new-0", "prod-db", 6, Duration.ofHours(8), catalog));
+    requests.add(grant(user, "req-new-1", "prod-deploy", 3, Duration.ofHours(4), catalog));
+    requests.add(grant(user, "req-new-2", "db/dev-orders", 2, Duration.ofHours(8), catalog));
+    requests.add(grant(user, "req-new-3", "node/dev-web-1", 1, Duration.ofHours(8), catalog));
     requests.add(
         AccessRequest.pending(
             PENDING,
-            UserName.of("alice"),
+            user,
             List.of(),
             List.of(ResourceId.of("node/prod-web-1")),
             "deploying the checkout fix for incident 4711",
             Duration.ofHours(2),
             NOW.minusSeconds(30)));
-    return new UserState(
-        catalog.userOrUnlisted(UserName.of("alice")), requests, List.of(), catalog);
+    return new UserState(catalog.userOrUnlisted(user), requests, List.of(), catalog);
   }
 
   /** A grant of one role, or of one resource when the name has a slash. */
   private static AccessRequest grant(
-      String id, String access, int hoursAgo, Duration ttl, Catalog catalog) {
+      UserName user, String id, String access, int hoursAgo, Duration ttl, Catalog catalog) {
     Instant approved = NOW.minus(Duration.ofHours(hoursAgo));
     boolean resource = access.contains("/");
     return AccessRequest.pending(
             RequestId.of(id),
-            UserName.of("alice"),
+            user,
             resource ? List.of() : List.of(RoleName.of(access)),
             resource ? List.of(ResourceId.of(access)) : List.of(),
             "routine maintenance window",
