@@ -16,8 +16,10 @@ import picocli.CommandLine.Command;
     description = "Just-in-time access enforcement.",
     subcommands = {
       UpCommand.class,
-      PolicyCommand.class,
+      BrokerCommand.class,
       WatchCommand.class,
+      IdentityCommand.class,
+      PolicyCommand.class,
       RequestCommand.class,
       LockCommand.class,
       AccessCommand.class,
