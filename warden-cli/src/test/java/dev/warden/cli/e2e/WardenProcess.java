@@ -37,12 +37,17 @@ final class WardenProcess implements AutoCloseable {
   private final Process process;
   private final Path stdout;
   private final Path stderr;
+  private final long stdoutStart;
+  private final long stderrStart;
 
-  private WardenProcess(String name, Process process, Path stdout, Path stderr) {
+  private WardenProcess(
+      String name, Process process, Path stdout, Path stderr, long stdoutStart, long stderrStart) {
     this.name = name;
     this.process = process;
     this.stdout = stdout;
     this.stderr = stderr;
+    this.stdoutStart = stdoutStart;
+    this.stderrStart = stderrStart;
   }
 
   /** The shaded jar the build made; the failsafe configuration names it. */
@@ -93,9 +98,11 @@ final class WardenProcess implements AutoCloseable {
             .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     builder.environment().remove("WARDEN_DATA");
     try {
+      long stdoutStart = Files.exists(stdout) ? Files.size(stdout) : 0;
+      long stderrStart = Files.exists(stderr) ? Files.size(stderr) : 0;
       Process process = builder.start();
       RUNNING.add(process);
-      return new WardenProcess(name, process, stdout, stderr);
+      return new WardenProcess(name, process, stdout, stderr, stdoutStart, stderrStart);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
@@ -116,14 +123,14 @@ final class WardenProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Everything the process wrote to standard error so far. */
+  /** Everything this process (not an earlier one of the same name) wrote to standard error. */
   String errors() {
-    return read(stderr);
+    return read(stderr, stderrStart);
   }
 
-  /** Everything the process wrote to standard output so far. */
+  /** Everything this process wrote to standard output so far. */
   String output() {
-    return read(stdout);
+    return read(stdout, stdoutStart);
   }
 
   /** Lines of standard error so far. */
@@ -207,10 +214,15 @@ final class WardenProcess implements AutoCloseable {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
-  private static String read(Path file) {
+  private static String read(Path file, long from) {
     try {
+      if (!Files.exists(file)) {
+        return "";
+      }
       // Not readString: the process may be halfway through a character, which that refuses.
-      return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+      byte[] bytes = Files.readAllBytes(file);
+      int start = (int) Math.min(from, bytes.length);
+      return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
