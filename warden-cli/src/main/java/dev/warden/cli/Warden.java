@@ -17,9 +17,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       UpCommand.class,
       BrokerCommand.class,
+      WatchCommand.class,
       IdentityCommand.class,
       PolicyCommand.class,
-      WatchCommand.class,
       RequestCommand.class,
       LockCommand.class,
       AccessCommand.class,
@@ -30,7 +30,19 @@ public final class Warden implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    useShutdownSafeLogging();
     System.exit(run(args));
+  }
+
+  /**
+   * Names {@link ShutdownSafeLogManager} as the log manager unless another was chosen. The JDK
+   * reads the property once, when logging starts, so this must run before anything logs.
+   */
+  private static void useShutdownSafeLogging() {
+    String property = "java.util.logging.manager";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, ShutdownSafeLogManager.class.getName());
+    }
   }
 
   /** Runs the command line and returns the exit code, without exiting; tests use this. */

@@ -110,6 +110,12 @@ public final class Watcher implements AutoCloseable {
     }
     Watcher watcher = new Watcher(config, clock, policy);
     watcher.logStart(policy);
+    // The configured port may be 0; this line says which one was bound.
+    LOG.log(
+        System.Logger.Level.INFO,
+        "status endpoints listening: address={0}:{1} paths=/healthz,/readyz,/metrics",
+        config.listen().getHostString(),
+        Integer.toString(watcher.statusPort()));
     watcher.sourceThread.start();
     watcher.policyWatch.start();
     return watcher;
@@ -128,7 +134,7 @@ public final class Watcher implements AutoCloseable {
             open.decisionId(),
             open.user(),
             open.request(),
-            open.seq());
+            Long.toString(open.seq()));
       }
       return log;
     } catch (IOException | CorruptLogException e) {
@@ -212,7 +218,7 @@ public final class Watcher implements AutoCloseable {
           "policy reloaded: name={0} sha256={1} rules={2}",
           policy.name(),
           policy.sha256(),
-          policy.rules().size());
+          Integer.toString(policy.rules().size()));
       Instant now = clock.instant();
       for (var user : cache.users()) {
         queue.submit(user, dev.warden.watcher.reconcile.Trigger.resync(now));

@@ -60,6 +60,10 @@ final class WatchStreamer {
     store.changesSince(cursor, 1);
 
     OutputStream out = call.stream("application/x-ndjson");
+    // The JDK server holds the response headers in its TLS buffer until the body is flushed; sent
+    // now, the client sees the stream open at once instead of at the first bookmark, which its
+    // call timeout may not wait for.
+    out.flush();
     LOG.log(Level.DEBUG, "watch opened identity={0} from={1}", caller.name(), cursor);
     try {
       pump(out, cursor);

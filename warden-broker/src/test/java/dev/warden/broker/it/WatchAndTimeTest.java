@@ -145,6 +145,25 @@ class WatchAndTimeTest {
     }
   }
 
+  /**
+   * The stream's headers once stayed in the server's TLS buffer until the first bookmark, so a
+   * client whose call timeout was shorter than the bookmark interval (the watcher's 10 s against
+   * the default 10 s) timed out before the stream ever opened.
+   */
+  @Test
+  void watch_opensBeforeTheFirstBookmark_withinAShortCallTimeout() {
+    try (TestBroker quiet =
+        TestBroker.start(config -> config.withBookmarkInterval(Duration.ofSeconds(10)))) {
+      BrokerClient impatient =
+          quiet.client("warden-watcher", "watcher").withTimeout(Duration.ofSeconds(2));
+      long from = impatient.listRequests().resourceVersion();
+
+      try (WatchStream stream = impatient.watch(from)) {
+        assertThat(stream.poll(Duration.ofMillis(100))).isNull();
+      }
+    }
+  }
+
   @Test
   void watch_fromCompactedVersion_is410() {
     create("compact me");

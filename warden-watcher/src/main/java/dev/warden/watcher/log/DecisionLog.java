@@ -115,8 +115,8 @@ public final class DecisionLog implements AutoCloseable {
             System.Logger.Level.WARNING,
             "decision log tail repaired: file={0} truncatedBytes={1} lastSeq={2}",
             file,
-            scan.truncatedBytes,
-            scan.lastSeq);
+            Long.toString(scan.truncatedBytes),
+            Long.toString(scan.lastSeq));
       }
       Recovery recovery = new Recovery(scan.lastSeq, scan.truncatedBytes, scan.openIntents());
       DecisionLog log =
@@ -271,7 +271,11 @@ public final class DecisionLog implements AutoCloseable {
     lastHash = prev;
     lastTime = time;
     if (!healthy) {
-      LOG.log(System.Logger.Level.INFO, "decision log writable again: file={0} seq={1}", file, seq);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "decision log writable again: file={0} seq={1}",
+          file,
+          Long.toString(seq));
     }
     healthy = true;
     unhealthyReason = null;

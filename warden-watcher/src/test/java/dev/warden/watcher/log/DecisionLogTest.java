@@ -121,6 +121,51 @@ class DecisionLogTest {
     assertThat(LogVerifier.verify(file).fault()).isNull();
   }
 
+  /**
+   * The operational log once formatted its numbers for people ("truncatedBytes=1,234"), which no
+   * grep for {@code truncatedBytes=1234} finds.
+   */
+  @Test
+  void tailRepair_isLoggedWithNumbersAsDigitsOnly() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(10))) {
+      List<java.util.concurrent.CompletableFuture<Appended>> pending = new ArrayList<>();
+      for (int i = 0; i < 1200; i++) {
+        pending.add(log.submit("intent", Entries.approval("d-" + i, "alice", "r" + i).toJson()));
+      }
+      for (var future : pending) {
+        future.get();
+      }
+    }
+    Files.writeString(file, "x".repeat(1234), StandardOpenOption.APPEND);
+    List<String> messages = new ArrayList<>();
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(DecisionLog.class.getName());
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            messages.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(capture);
+
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThat(log.recovery().lastSeq()).isEqualTo(1200);
+    } finally {
+      logger.removeHandler(capture);
+    }
+
+    assertThat(messages)
+        .anySatisfy(m -> assertThat(m).contains("truncatedBytes=1234", "lastSeq=1200"));
+  }
+
   @Test
   void reopen_reportsIntentsThatHaveNoOutcome() throws Exception {
     Path file = dir.resolve("decisions.jsonl");
