@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,24 +63,49 @@ final class WatchCommand implements Callable<Integer> {
 
   static int run(WatcherConfig config, CommandLine.Model.CommandSpec spec)
       throws InterruptedException {
+    // The hook goes in before the watcher starts: a SIGTERM during start-up then waits for the
+    // start to finish and stops the watcher cleanly, instead of finding no hook and leaving the
+    // decision log unclosed (registering after shutdown began fails).
+    Lifecycle lifecycle = new Lifecycle();
+    Runtime.getRuntime().addShutdownHook(new Thread(lifecycle::stop, "warden-shutdown"));
     Watcher watcher;
     try {
-      watcher = Watcher.start(config, Clock.systemUTC());
+      watcher = lifecycle.start(config);
     } catch (Watcher.StartupException e) {
       spec.commandLine().getErr().println("warden: the watcher cannot start:\n" + e.getMessage());
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    if (watcher == null) {
+      return 0;
+    }
     Signals.onHangup(watcher::reloadPolicy);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  watcher.close();
-                  stopped.countDown();
-                },
-                "warden-shutdown"));
-    stopped.await();
+    lifecycle.stopped.await();
     return 0;
+  }
+
+  /** Starts the watcher and stops it once, whichever comes first of the start and the stop. */
+  private static final class Lifecycle {
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private @Nullable Watcher watcher;
+    private boolean stopping;
+
+    /** Returns the running watcher, or null when the process was told to stop before it began. */
+    synchronized @Nullable Watcher start(WatcherConfig config) throws Watcher.StartupException {
+      if (stopping) {
+        return null;
+      }
+      watcher = Watcher.start(config, Clock.systemUTC());
+      return watcher;
+    }
+
+    void stop() {
+      synchronized (this) {
+        stopping = true;
+        if (watcher != null) {
+          watcher.close();
+        }
+      }
+      stopped.countDown();
+    }
   }
 }

@@ -144,6 +144,17 @@ final class Deployment implements AutoCloseable {
 
   /** Starts the watcher and waits until {@code /readyz} says it is ready. */
   WardenProcess startWatcher(WatcherSettings settings) throws IOException {
+    WardenProcess started = launchWatcher(settings);
+    statusPort = Integer.parseInt(started.awaitLine(STATUS_PORT, START_TIMEOUT).group(1));
+    awaitTrue(
+        () -> status("/readyz").statusCode() == 200,
+        START_TIMEOUT,
+        () -> "the watcher never became ready: " + status("/readyz").body() + started.tail());
+    return started;
+  }
+
+  /** Starts the watcher process without waiting for anything. */
+  WardenProcess launchWatcher(WatcherSettings settings) throws IOException {
     Files.writeString(
         directory.resolve("watcher.yaml"),
         """
@@ -167,11 +178,6 @@ final class Deployment implements AutoCloseable {
             "--log-format",
             settings.logFormat());
     watcher = started;
-    statusPort = Integer.parseInt(started.awaitLine(STATUS_PORT, START_TIMEOUT).group(1));
-    awaitTrue(
-        () -> status("/readyz").statusCode() == 200,
-        START_TIMEOUT,
-        () -> "the watcher never became ready: " + status("/readyz").body() + started.tail());
     return started;
   }
 
@@ -298,6 +304,14 @@ final class Deployment implements AutoCloseable {
         throw new AssertionError(failure.get());
       }
       WardenProcess.sleep(Duration.ofMillis(50));
+    }
+  }
+
+  /** Kills the watcher, if one runs; the broker stays. */
+  void stopWatcher() {
+    if (watcher != null) {
+      watcher.close();
+      watcher = null;
     }
   }
 

@@ -23,9 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,28 +44,39 @@ class WatcherRestartIT {
   private static final int USERS = 12;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  static Path dir;
 
-  private Deployment deployment;
+  private static Deployment deployment;
   private Deployment.WatcherSettings settings;
   private final ExecutorService creator = Executors.newSingleThreadExecutor();
 
-  @BeforeEach
-  void start() throws Exception {
+  /** One broker for all tests: each has its own users and its own decision log. */
+  @BeforeAll
+  static void startBroker() throws Exception {
     deployment = Deployment.start(dir);
-    settings = deployment.watcherSettings();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    deployment.close();
+  }
+
+  @BeforeEach
+  void freshLog(TestInfo test) {
+    String name = test.getTestMethod().orElseThrow().getName();
+    settings = deployment.watcherSettings().withDecisionLog(dir.resolve(name + ".decisions.jsonl"));
   }
 
   @AfterEach
-  void stop() {
+  void stopWatcher() {
     creator.shutdownNow();
-    deployment.close();
+    deployment.stopWatcher();
   }
 
   @Test
   void sigkillDuringABurst_thenRestart_neitherLosesNorRepeatsAnAction() throws Exception {
     deployment.startWatcher(settings);
-    Future<List<RequestObject>> burst = creator.submit(this::createBurst);
+    Future<List<RequestObject>> burst = creator.submit(() -> createBurst("kill"));
     awaitRecords(10);
 
     deployment.watcher().kill();
@@ -80,7 +94,7 @@ class WatcherRestartIT {
   @Test
   void sigtermDuringABurst_finishesInFlightDecisions_andRecordsTheirOutcomes() throws Exception {
     WardenProcess first = deployment.startWatcher(settings);
-    Future<List<RequestObject>> burst = creator.submit(this::createBurst);
+    Future<List<RequestObject>> burst = creator.submit(() -> createBurst("term"));
     awaitRecords(10);
 
     int exit = first.terminate(Duration.ofSeconds(30));
@@ -92,7 +106,7 @@ class WatcherRestartIT {
         .contains("watcher stopping", "watcher stopped")
         .doesNotContain("warden: ");
     assertThat(openIntents(records)).as("intents without an outcome after SIGTERM").isEmpty();
-    assertOutcomesMatchTheBroker(records);
+    assertOutcomesMatchTheBroker(records, created);
     assertThat(Deployment.verifyWithPython(settings.decisionLog()))
         .endsWith(records.size() + " records verified");
 
@@ -103,11 +117,28 @@ class WatcherRestartIT {
     assertEachProductionGrantLockedOnce(created);
   }
 
+  /**
+   * SIGTERM as soon as the watcher announces itself. The shutdown hook used to be registered only
+   * after the start returned, so a SIGTERM inside that window made the registration fail ("warden:
+   * Shutdown in progress") and the watcher die without closing; the window is too short to hit
+   * every time, so this checks the clean stop around it rather than reproducing the race.
+   */
+  @Test
+  void sigtermWhileStarting_stopsTheWatcherCleanly() throws Exception {
+    WardenProcess starting = deployment.launchWatcher(settings);
+    starting.awaitLine(java.util.regex.Pattern.compile("watcher starting"), Duration.ofMinutes(1));
+
+    int exit = starting.terminate(Duration.ofSeconds(30));
+
+    assertThat(exit).as(starting.tail()).isEqualTo(143);
+    assertThat(starting.errors()).contains("watcher stopped").doesNotContain("warden: ");
+  }
+
   /** Creates, for each user, a production request and then a research request. */
-  private List<RequestObject> createBurst() {
+  private List<RequestObject> createBurst(String prefix) {
     List<RequestObject> created = new ArrayList<>();
     for (int i = 0; i < USERS; i++) {
-      String user = "burst-%02d".formatted(i);
+      String user = "%s-%02d".formatted(prefix, i);
       created.add(deployment.request(user, List.of("prod-db"), List.of()));
       created.add(deployment.request(user, List.of("research-notebook"), List.of()));
     }
@@ -146,9 +177,10 @@ class WatcherRestartIT {
           .singleElement()
           .satisfies(r -> assertThat(r.author()).isEqualTo("watcher"));
     }
+    Set<String> ids = created.stream().map(r -> r.id().value()).collect(Collectors.toSet());
     Map<String, Long> approvals =
         deployment.auditTrail().stream()
-            .filter(e -> e.type().equals("REQUEST_APPROVED"))
+            .filter(e -> e.type().equals("REQUEST_APPROVED") && ids.contains(e.id()))
             .collect(Collectors.groupingBy(AuditEvent::id, Collectors.counting()));
     assertThat(approvals).hasSize(created.size()).allSatisfy((id, n) -> assertThat(n).isOne());
   }
@@ -159,13 +191,15 @@ class WatcherRestartIT {
     for (int i = 0; i < created.size(); i += 2) {
       productionGrants.add(new LockTarget.Request(created.get(i).id()));
     }
-    List<LockObject> locks = deployment.locks();
+    List<LockObject> locks =
+        deployment.locks().stream().filter(l -> productionGrants.contains(l.target())).toList();
+    Set<String> lockIds = locks.stream().map(l -> l.id().value()).collect(Collectors.toSet());
     assertThat(locks)
         .extracting(LockObject::target)
         .containsExactlyInAnyOrderElementsOf(productionGrants);
     Map<String, Long> creations =
         deployment.auditTrail().stream()
-            .filter(e -> e.type().equals("LOCK_CREATED"))
+            .filter(e -> e.type().equals("LOCK_CREATED") && lockIds.contains(e.id()))
             .collect(Collectors.groupingBy(AuditEvent::id, Collectors.counting()));
     assertThat(creations)
         .hasSize(USERS)
@@ -187,7 +221,7 @@ class WatcherRestartIT {
   }
 
   /** After a clean stop, what the log says was applied is what the broker shows, and no more. */
-  private void assertOutcomesMatchTheBroker(List<JsonNode> records) {
+  private void assertOutcomesMatchTheBroker(List<JsonNode> records, List<RequestObject> created) {
     Map<String, String> applied = new HashMap<>();
     for (JsonNode record : records) {
       if (record.path("phase").asText().equals("outcome")) {
@@ -200,7 +234,8 @@ class WatcherRestartIT {
       }
     }
     List<String> reviewedByWatcher = new ArrayList<>();
-    for (RequestObject request : deployment.admin.listRequests().items()) {
+    for (RequestObject burst : created) {
+      RequestObject request = deployment.admin.getRequest(burst.id());
       for (Review review : request.reviews()) {
         assertThat(review.decision()).isEqualTo(ReviewDecision.APPROVE);
         assertThat(applied).containsEntry(request.id().value(), review.decisionId());
