@@ -110,6 +110,14 @@ public final class Watcher implements AutoCloseable {
     }
     Watcher watcher = new Watcher(config, clock, policy);
     watcher.logStart(policy);
+    if (config.shadowPolicy() != null) {
+      // Accepted by the configuration so that files written for a later version still load, but
+      // nothing evaluates it yet; say so rather than let an operator believe it runs.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "shadowPolicy is set but shadow evaluation is not implemented; {0} is ignored",
+          config.shadowPolicy());
+    }
     // The configured port may be 0; this line says which one was bound.
     LOG.log(
         System.Logger.Level.INFO,

@@ -52,7 +52,7 @@ final class Deployment implements AutoCloseable {
   final Path policy;
   final URI brokerUri;
   final BrokerClient admin;
-  private final WardenProcess broker;
+  private WardenProcess broker;
   private final HttpClient http = HttpClient.newHttpClient();
   private @Nullable WardenProcess watcher;
   private int statusPort;
@@ -94,22 +94,12 @@ final class Deployment implements AutoCloseable {
   /** Issues the identities and starts the broker on a free port with the shipped catalog. */
   static Deployment start(Path directory) throws IOException {
     Path examples = WardenProcess.root().resolve("examples");
-    Path catalog = Files.copy(examples.resolve("catalog.yaml"), directory.resolve("catalog.yaml"));
+    Files.copy(examples.resolve("catalog.yaml"), directory.resolve("catalog.yaml"));
     Path policy = Files.copy(examples.resolve("policy.yaml"), directory.resolve("policy.yaml"));
     issue(directory, "admin", "admin");
     issue(directory, "watcher", "watcher");
 
-    WardenProcess broker =
-        WardenProcess.start(
-            "broker",
-            directory,
-            "broker",
-            "--data",
-            "broker",
-            "--catalog",
-            catalog.toString(),
-            "--listen",
-            "127.0.0.1:0");
+    WardenProcess broker = startBroker(directory, "127.0.0.1:0");
     try {
       URI uri = URI.create(broker.awaitLine(BROKER_URI, START_TIMEOUT).group(1));
       return new Deployment(directory, policy, broker, uri);
@@ -117,6 +107,26 @@ final class Deployment implements AutoCloseable {
       broker.close();
       throw e;
     }
+  }
+
+  private static WardenProcess startBroker(Path directory, String listen) {
+    return WardenProcess.start(
+        "broker",
+        directory,
+        "broker",
+        "--data",
+        "broker",
+        "--catalog",
+        directory.resolve("catalog.yaml").toString(),
+        "--listen",
+        listen);
+  }
+
+  /** Kills the broker (SIGKILL) and starts it again on the same port and data. */
+  void restartBroker() {
+    broker.kill();
+    broker = startBroker(directory, brokerUri.getHost() + ":" + brokerUri.getPort());
+    broker.awaitLine(BROKER_URI, START_TIMEOUT);
   }
 
   private static void issue(Path directory, String name, String role) {

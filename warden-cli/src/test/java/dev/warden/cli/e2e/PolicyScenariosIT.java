@@ -190,7 +190,9 @@ class PolicyScenariosIT {
 
     assertThat(locked.active()).isFalse();
     assertThat(deployment.admin.getRequest(research.id()).active()).isTrue();
-    assertThat(lateness).isLessThan(Duration.ofSeconds(2));
+    assertThat(lateness)
+        .as("the lock follows the approval within seconds")
+        .isLessThan(Duration.ofSeconds(5));
     JsonNode lockDecision =
         recordsAbout("warden-production-research-separation-" + production.id()).getFirst();
     assertThat(lockDecision.path("trigger").path("kind").asText())

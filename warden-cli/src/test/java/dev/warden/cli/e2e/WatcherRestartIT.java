@@ -134,6 +134,36 @@ class WatcherRestartIT {
     assertThat(starting.errors()).contains("watcher stopped").doesNotContain("warden: ");
   }
 
+  @Test
+  void brokerKilledAndRestarted_watcherReconnects_loggingOnlyTheTwoStateChanges() throws Exception {
+    WardenProcess watcher = deployment.startWatcher(settings);
+    RequestObject before = deployment.request("bounce", List.of("prod-db"), List.of());
+    deployment.awaitDecided(before.id());
+
+    deployment.restartBroker();
+    Deployment.awaitTrue(
+        () -> deployment.status("/readyz").statusCode() == 200,
+        Duration.ofSeconds(60),
+        () -> "the watcher did not reconnect" + watcher.tail());
+    RequestObject after = deployment.request("bounce", List.of("research-notebook"), List.of());
+    RequestObject decided = deployment.awaitDecided(after.id());
+
+    assertThat(decided.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(deployment.admin.getRequest(before.id()).locked()).isTrue();
+    List<String> connection =
+        watcher.errorLines().stream().filter(l -> l.contains("access plane connection")).toList();
+    assertThat(connection)
+        .as("one line per change of the connection, none per retry")
+        .hasSize(3)
+        .satisfies(
+            lines -> {
+              assertThat(lines.get(0)).contains("connected");
+              assertThat(lines.get(1)).contains("disconnected");
+              assertThat(lines.get(2)).contains("connected").doesNotContain("disconnected");
+            });
+    assertThat(deployment.metric("warden_watch_reconnects_total")).isPositive();
+  }
+
   /** Creates, for each user, a production request and then a research request. */
   private List<RequestObject> createBurst(String prefix) {
     List<RequestObject> created = new ArrayList<>();

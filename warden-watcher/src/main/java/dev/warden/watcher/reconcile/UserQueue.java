@@ -86,8 +86,12 @@ public final class UserQueue implements AutoCloseable {
       } else if (slot.phase == Phase.RUNNING) {
         slot.phase = Phase.RUNNING_AGAIN;
         slot.trigger = trigger;
+      } else if (slot.trigger.isResync() && !trigger.isResync()) {
+        // The run already coming sees this change too, but it should be known as the event's: the
+        // decision record names its trigger, and only event-triggered runs measure latency.
+        slot.trigger = trigger;
       }
-      // QUEUED or RUNNING_AGAIN: the run already coming will see this change too.
+      // Otherwise the run already coming will see this change too, under its earlier trigger.
     }
   }
 
