@@ -181,6 +181,6 @@ public final class Broker implements AutoCloseable {
     if (address.isAnyLocalAddress()) {
       names.add(InetAddress.getLocalHost().getHostName());
     }
-    return names;
+    return List.copyOf(new java.util.LinkedHashSet<>(names));
   }
 }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     description = "Just-in-time access enforcement.",
     subcommands = {
       UpCommand.class,
+      BrokerCommand.class,
+      IdentityCommand.class,
       PolicyCommand.class,
       WatchCommand.class,
       RequestCommand.class,

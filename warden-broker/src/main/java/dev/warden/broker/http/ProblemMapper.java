@@ -50,7 +50,10 @@ final class ProblemMapper {
             "unavailable", "Service unavailable", 503, "the store failed: " + e.getMessage());
       }
       default -> {
-        LOG.log(Level.ERROR, "bug: call failed unexpectedly call=" + call, failure);
+        LOG.log(
+            Level.ERROR,
+            "bug: call failed unexpectedly call=" + call + " error=" + failure,
+            failure);
         yield Problem.of(
             "internal", "Internal error", 500, "the broker failed unexpectedly; see its log");
       }

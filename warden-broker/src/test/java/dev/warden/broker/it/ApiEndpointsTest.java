@@ -26,7 +26,13 @@ import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -242,5 +248,48 @@ class ApiEndpointsTest {
     assertThat(denial.reason()).isEqualTo("not on call");
     assertThat(denial.decisionId()).isEqualTo("d-77");
     assertThat(denial.id()).isEqualTo(created.id().value());
+  }
+
+  @Test
+  void concurrentReviews_exactlyOneWins_othersConflict() throws Exception {
+    int reviewers = 12;
+    List<BrokerClient> clients = new ArrayList<>();
+    for (int i = 0; i < reviewers; i++) {
+      clients.add(broker.client("reviewer-" + i, "reviewer"));
+      clients.get(i).whoami();
+    }
+    RequestObject request = alice.createRequest(prodDb("race"));
+    CountDownLatch go = new CountDownLatch(1);
+    List<Callable<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < reviewers; i++) {
+      BrokerClient client = clients.get(i);
+      ReviewDecision decision = i % 2 == 0 ? ReviewDecision.APPROVE : ReviewDecision.DENY;
+      calls.add(
+          () -> {
+            go.await();
+            try {
+              client.review(request.id(), new NewReview(decision, "race", null));
+              return 200;
+            } catch (ProblemException e) {
+              return e.status();
+            }
+          });
+    }
+
+    List<Integer> statuses = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(reviewers)) {
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (Callable<Integer> call : calls) {
+        futures.add(pool.submit(call));
+      }
+      go.countDown();
+      for (Future<Integer> future : futures) {
+        statuses.add(future.get());
+      }
+    }
+
+    assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(reviewers - 1);
+    assertThat(admin.getRequest(request.id()).reviews()).hasSize(1);
   }
 }
