@@ -129,7 +129,11 @@ final class HttpCall {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.sendResponseHeaders(200, 0);
-    return exchange.getResponseBody();
+    OutputStream body = exchange.getResponseBody();
+    // The server holds the headers back until the first body bytes. A quiet stream would then
+    // answer only with its first bookmark, after the client's call timeout has expired.
+    body.flush();
+    return body;
   }
 
   void close() {
