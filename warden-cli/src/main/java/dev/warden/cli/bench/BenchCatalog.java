@@ -15,6 +15,20 @@ final class BenchCatalog {
 
   static final int RESOURCES_PER_ENVIRONMENT = 12;
 
+  /**
+   * Warm-up users per warm-up request: each asks about four times, within even the example policy's
+   * approval budget of five, so the warm-up exercises approvals more than escalations.
+   */
+  private static final int WARMUP_REQUESTS_PER_USER = 4;
+
+  /**
+   * How many users the warm-up needs, apart from the measured ones so that it leaves them
+   * untouched.
+   */
+  static int warmupUsers(long warmupRequests) {
+    return (int) Math.clamp(warmupRequests / WARMUP_REQUESTS_PER_USER, 100, 20_000);
+  }
+
   private record Environment(String name, String prefix, List<String> roles) {}
 
   private static final List<Environment> ENVIRONMENTS =
@@ -25,12 +39,12 @@ final class BenchCatalog {
 
   private BenchCatalog() {}
 
-  /** The user names, numbered from 1 and zero-padded so they sort in order. */
+  /** User names such as {@code user-0042}: numbered from 1, zero-padded so they sort in order. */
   static List<UserName> users(int count, String prefix) {
     int width = Integer.toString(count).length();
     List<UserName> users = new ArrayList<>(count);
     for (int i = 1; i <= count; i++) {
-      users.add(UserName.of(prefix + "user-" + pad(i, width)));
+      users.add(UserName.of(prefix + pad(i, width)));
     }
     return users;
   }

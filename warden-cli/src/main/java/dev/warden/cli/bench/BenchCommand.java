@@ -62,6 +62,16 @@ public final class BenchCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(
+      names = "--warmup",
+      defaultValue = "20s",
+      converter = WarmupDuration.class,
+      description =
+          "Before each measured load, other users send requests at 100/s for this long, not"
+              + " measured, so that the processes' JIT compilers are done (default"
+              + " ${DEFAULT-VALUE}; 0s for none).")
+  Duration warmup;
+
+  @Option(
       names = "--mode",
       defaultValue = "watch",
       description = "How the watcher follows the broker: watch (default) or poll.")
@@ -188,6 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
           users,
           rate,
           duration,
+          warmup,
           modes(),
           BenchSettings.parseStore(store),
           broker,
@@ -234,6 +245,14 @@ public final class BenchCommand implements Callable<Integer> {
     String home = System.getenv("WARDEN_HOME");
     Path base = home == null || home.isBlank() ? Path.of("examples") : Path.of(home, "examples");
     return base.resolve("policy.yaml");
+  }
+
+  /** Like {@link Durations}, but zero is allowed: it turns the warm-up off. */
+  static final class WarmupDuration implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return value.equals("0") || value.equals("0s") ? Duration.ZERO : Durations.parse(value);
+    }
   }
 
   private void print(List<RunResult> results, boolean json) {

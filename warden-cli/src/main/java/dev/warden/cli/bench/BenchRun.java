@@ -45,6 +45,9 @@ final class BenchRun {
   private static final Duration SETTLE = Duration.ofSeconds(1);
   private static final int MISMATCH_EXAMPLES = 5;
 
+  /** Fast enough to get the JIT compilers through the hot paths, slow enough to keep up cold. */
+  static final double WARMUP_RATE = 100;
+
   /** The broker's heap is sized for its caches of recent changes and locks. */
   private static final List<String> BROKER_JVM = List.of("-Xms128m", "-Xmx512m");
 
@@ -64,6 +67,7 @@ final class BenchRun {
       Catalog catalog,
       BenchPolicy policy,
       LoadPlan plan,
+      @Nullable LoadPlan warmup,
       RunResult.Setup setup) {}
 
   private final BenchSettings settings;
@@ -82,14 +86,24 @@ final class BenchRun {
    */
   Prepared prepare(RunMode mode, BenchPolicy given) throws InvalidFileException {
     String prefix = settings.store() == null ? "" : runPrefix();
-    List<UserName> users = BenchCatalog.users(settings.users(), prefix);
-    String catalogText = BenchCatalog.yaml(users);
+    List<UserName> users = BenchCatalog.users(settings.users(), prefix + "user-");
+    List<UserName> warmupUsers =
+        settings.warmup().isZero()
+            ? List.of()
+            : BenchCatalog.users(
+                BenchCatalog.warmupUsers(settings.warmupRequests()), prefix + "warmup-");
+    List<UserName> everyone = new ArrayList<>(users);
+    everyone.addAll(warmupUsers);
+    String catalogText = BenchCatalog.yaml(everyone);
     if (catalogText.length() > YamlDocument.MAX_CHARACTERS) {
       throw new IllegalArgumentException(
-          "the catalog for --users " + settings.users() + " is too large for the catalog loader");
+          String.format(
+              "the catalog for %d users and %d warm-up users has %d characters, more than the"
+                  + " catalog loader's limit of %d; use fewer --users or a shorter --warmup",
+              users.size(), warmupUsers.size(), catalogText.length(), YamlDocument.MAX_CHARACTERS));
     }
     Catalog catalog = CatalogLoader.load("catalog.yaml", catalogText);
-    return plan(mode, given, users, catalogText, catalog, true);
+    return plan(mode, given, users, warmupUsers, catalogText, catalog, true);
   }
 
   /** Plans a run against a running broker, with its catalog and the policy its watcher runs. */
@@ -105,13 +119,15 @@ final class BenchRun {
       throw new IllegalArgumentException(
           "the broker's catalog has " + users.size() + " users; the load needs at least 2");
     }
-    return plan(mode, given, users, "", catalog, false);
+    // A running system is as warm as it is; its catalog has no users to spare for a warm-up.
+    return plan(mode, given, users, List.of(), "", catalog, false);
   }
 
   private Prepared plan(
       RunMode mode,
       BenchPolicy given,
       List<UserName> users,
+      List<UserName> warmupUsers,
       String catalogText,
       Catalog catalog,
       boolean mayRaiseBudget)
@@ -138,7 +154,8 @@ final class BenchRun {
             settings.storeName(),
             given.source(),
             policy.changes());
-    return new Prepared(mode, catalogText, catalog, policy, plan, setup);
+    LoadPlan warmup = warmupUsers.isEmpty() ? null : LoadPlan.warmup(warmupUsers, catalog, policy);
+    return new Prepared(mode, catalogText, catalog, policy, plan, warmup, setup);
   }
 
   /** Starts broker and watcher for a prepared run, measures it, and stops them. */
@@ -181,30 +198,56 @@ final class BenchRun {
       @Nullable ChildProcess watcher,
       @Nullable ChildProcess broker)
       throws InterruptedException {
-    seedAbusers(prepared, client);
-    RequestList before = client.listRequests();
-    LockList locksBefore = client.listLocks();
-    Replay replay = new Replay(prepared.policy().policy(), prepared.catalog());
-    replay.seed(before.items(), locksBefore.items());
-
-    try (ReviewObserver observer = ReviewObserver.start(client, before.resourceVersion())) {
-      ProcessUsage watcherStart = watcher == null ? null : watcher.usage();
-      ProcessUsage brokerStart = broker == null ? null : broker.usage();
-      ProcessUsage benchStart = ProcessUsage.read(ProcessHandle.current().pid());
+    Meters meters = new Meters(watcher, broker);
+    if (prepared.warmup() != null) {
       say(
           prepared,
           String.format(
-              "sending %d requests at %s/s for %d s",
-              settings.requests(), number(settings.rate()), settings.duration().toSeconds()));
+              "warming up: %d requests at %s/s from %d users of their own, not measured",
+              settings.warmupRequests(),
+              number(WARMUP_RATE),
+              BenchCatalog.warmupUsers(settings.warmupRequests())));
+      runPhase(prepared, client, prepared.warmup(), settings.warmupRequests(), WARMUP_RATE, meters);
+    }
+    seedAbusers(prepared, client);
+    say(
+        prepared,
+        String.format(
+            "sending %d requests at %s/s for %d s",
+            settings.requests(), number(settings.rate()), settings.duration().toSeconds()));
+    Phase phase =
+        runPhase(prepared, client, prepared.plan(), settings.requests(), settings.rate(), meters);
+    RunResult result = evaluate(prepared, client, phase);
+    say(prepared, Report.oneLine(result));
+    return result;
+  }
 
-      LoadDriver.Outcome load =
-          LoadDriver.run(client, prepared.plan(), settings.requests(), settings.rate());
-      List<RequestObject> created = load.created();
-      replay.replay(created);
+  /** One load, sent open-loop and followed until every decision it predicts was seen. */
+  private record Phase(
+      LoadDriver.Outcome load,
+      Replay replay,
+      Map<RequestId, Replay.Prediction> predicted,
+      Map<RequestId, ReviewObserver.Seen> seen,
+      int unseen,
+      int reconnects,
+      Meters.Usage usage) {}
+
+  private Phase runPhase(
+      Prepared prepared, BrokerClient client, LoadPlan plan, long count, double rate, Meters meters)
+      throws InterruptedException {
+    RequestList before = client.listRequests();
+    LockList locks = client.listLocks();
+    Replay replay = new Replay(prepared.policy().policy(), prepared.catalog());
+    replay.seed(before.items(), locks.items());
+
+    try (ReviewObserver observer = ReviewObserver.start(client, before.resourceVersion())) {
+      meters.start();
+      LoadDriver.Outcome load = LoadDriver.run(client, plan, count, rate);
+      replay.replay(load.created());
       Map<RequestId, Replay.Prediction> predicted = new HashMap<>();
       List<RequestId> expected = new ArrayList<>();
       Instant end = Instant.now();
-      for (RequestObject request : created) {
+      for (RequestObject request : load.created()) {
         Replay.Prediction prediction = replay.prediction(request.id(), end);
         predicted.put(request.id(), prediction);
         if (prediction.state().isFinal()) {
@@ -212,35 +255,19 @@ final class BenchRun {
         }
       }
       List<RequestId> unseen = observer.awaitAll(expected, prepared.mode().drainTimeout());
-
-      ProcessUsage watcherUsage = watcher == null ? null : watcher.usage().since(watcherStart);
-      ProcessUsage brokerUsage = broker == null ? null : broker.usage().since(brokerStart);
-      ProcessUsage benchUsage = ProcessUsage.read(ProcessHandle.current().pid()).since(benchStart);
-      return evaluate(
-          prepared,
-          client,
+      Meters.Usage usage = meters.stop();
+      return new Phase(
           load,
           replay,
           predicted,
-          observer,
+          observer.snapshot(),
           unseen.size(),
-          watcherUsage,
-          brokerUsage,
-          benchUsage);
+          observer.reconnects(),
+          usage);
     }
   }
 
-  private RunResult evaluate(
-      Prepared prepared,
-      BrokerClient client,
-      LoadDriver.Outcome load,
-      Replay replay,
-      Map<RequestId, Replay.Prediction> predicted,
-      ReviewObserver observer,
-      int unseen,
-      @Nullable ProcessUsage watcher,
-      @Nullable ProcessUsage broker,
-      ProcessUsage bench) {
+  private RunResult evaluate(Prepared prepared, BrokerClient client, Phase phase) {
     Map<RequestId, RequestObject> after = new HashMap<>();
     for (RequestObject request : client.listRequests().items()) {
       after.put(request.id(), request);
@@ -249,84 +276,133 @@ final class BenchRun {
     for (LockObject lock : client.listLocks().items()) {
       locksPresent.add(lock.id());
     }
-    Map<RequestId, Instant> createdAt = new HashMap<>();
-    for (RequestObject request : load.created()) {
-      createdAt.put(request.id(), request.created());
+
+    Tally tally = new Tally(phase);
+    for (RequestObject request : phase.load().created()) {
+      tally.add(request, after.get(request.id()));
     }
 
-    long approved = 0;
-    long denied = 0;
-    long pending = 0;
-    List<String> examples = new ArrayList<>();
-    long mismatches = 0;
-    List<Double> latencies = new ArrayList<>();
-    Instant lastSeen = load.started();
-    for (RequestObject request : load.created()) {
-      RequestObject actual = after.get(request.id());
-      Replay.Prediction expected = predicted.get(request.id());
-      RequestState state = actual == null ? RequestState.EXPIRED : actual.state();
+    LoadDriver.Outcome load = phase.load();
+    double window = Duration.between(load.started(), tally.lastSeen).toNanos() / 1e9;
+    double perSecond = window > 0 ? tally.latencies.size() / window : 0;
+    Duration drain =
+        tally.lastSeen.isAfter(load.finished())
+            ? Duration.between(load.finished(), tally.lastSeen)
+            : Duration.ZERO;
+    RunResult.Details details =
+        new RunResult.Details(
+            prepared.setup(),
+            tally.approved,
+            tally.denied,
+            tally.pending,
+            load.failures(),
+            load.firstFailure(),
+            phase.unseen(),
+            load.maxLag(),
+            load.lateSends(),
+            load.gaveUp(),
+            phase.replay().locks().size(),
+            locksPresent.size(),
+            tally.examples,
+            drain,
+            phase.reconnects(),
+            phase.usage().bench());
+    return new RunResult(
+        prepared.mode().label(),
+        load.created().size(),
+        perSecond,
+        Latency.of(tally.latencies.stream().mapToDouble(Double::doubleValue).toArray()),
+        tally.mismatches,
+        phase.usage().watcher(),
+        phase.usage().broker(),
+        details);
+  }
+
+  /** Counts a load's requests as they ended, against what was predicted and seen. */
+  private static final class Tally {
+    final Phase phase;
+    final Map<RequestId, Instant> createdAt = new HashMap<>();
+    final List<Double> latencies = new ArrayList<>();
+    final List<String> examples = new ArrayList<>();
+    long approved;
+    long denied;
+    long pending;
+    long mismatches;
+    Instant lastSeen;
+
+    Tally(Phase phase) {
+      this.phase = phase;
+      this.lastSeen = phase.load().started();
+      for (RequestObject request : phase.load().created()) {
+        createdAt.put(request.id(), request.created());
+      }
+    }
+
+    void add(RequestObject request, @Nullable RequestObject actual) {
+      Replay.Prediction expected = phase.predicted().get(request.id());
+      RequestState state = actual == null ? null : actual.state();
       approved += state == RequestState.APPROVED ? 1 : 0;
       denied += state == RequestState.DENIED ? 1 : 0;
       pending += state == RequestState.PENDING ? 1 : 0;
-      if (actual == null
-          || actual.state() != expected.state()
-          || actual.locked() != expected.locked()) {
+      if (actual == null || state != expected.state() || actual.locked() != expected.locked()) {
         mismatches++;
         if (examples.size() < MISMATCH_EXAMPLES) {
           examples.add(describeMismatch(request, actual, expected));
         }
       }
-      ReviewObserver.Seen seen = observer.seen(request.id());
+
+      // Timed from the creation that caused the decision: a hoarder's old request is denied
+      // when a newer one arrives, and that is where its decision latency starts.
+      ReviewObserver.Seen seen = phase.seen().get(request.id());
       if (seen != null && expected.trigger() != null) {
         Instant cause = createdAt.getOrDefault(expected.trigger(), request.created());
         latencies.add(Duration.between(cause, seen.at()).toNanos() / 1e6);
         lastSeen = seen.at().isAfter(lastSeen) ? seen.at() : lastSeen;
       }
     }
+  }
 
-    double[] millis = latencies.stream().mapToDouble(Double::doubleValue).toArray();
-    double window = Duration.between(load.started(), lastSeen).toNanos() / 1e9;
-    double perSecond = window > 0 ? latencies.size() / window : 0;
-    Duration drain =
-        lastSeen.isAfter(load.finished())
-            ? Duration.between(load.finished(), lastSeen)
-            : Duration.ZERO;
-    String firstFailure =
-        load.sent().stream()
-            .filter(s -> s.error() != null)
-            .map(LoadDriver.Sent::error)
-            .findFirst()
-            .orElse(null);
-    RunResult.Details details =
-        new RunResult.Details(
-            prepared.setup(),
-            approved,
-            denied,
-            pending,
-            load.failures(),
-            firstFailure,
-            unseen,
-            load.maxLag(),
-            load.lateSends(),
-            load.gaveUp(),
-            replay.locks().size(),
-            locksPresent.size(),
-            examples,
-            drain,
-            observer.reconnects(),
-            bench);
-    RunResult result =
-        new RunResult(
-            prepared.mode().label(),
-            load.created().size(),
-            perSecond,
-            Latency.of(millis),
-            mismatches,
-            watcher,
-            broker,
-            details);
-    say(prepared, Report.oneLine(result));
-    return result;
+  /** CPU and memory of the processes a run involves, between the start and end of a load. */
+  private static final class Meters {
+
+    /** What {@link #stop()} measured; watcher and broker are null when not started here. */
+    record Usage(
+        @Nullable ProcessUsage watcher, @Nullable ProcessUsage broker, ProcessUsage bench) {}
+
+    private final @Nullable ChildProcess watcher;
+    private final @Nullable ChildProcess broker;
+    private @Nullable ProcessUsage watcherStart;
+    private @Nullable ProcessUsage brokerStart;
+    private @Nullable ProcessUsage benchStart;
+
+    Meters(@Nullable ChildProcess watcher, @Nullable ChildProcess broker) {
+      this.watcher = watcher;
+      this.broker = broker;
+    }
+
+    void start() {
+      watcherStart = watcher == null ? null : watcher.usage();
+      brokerStart = broker == null ? null : broker.usage();
+      benchStart = self();
+    }
+
+    Usage stop() {
+      return new Usage(
+          watcher == null ? null : watcher.usage().since(nonNull(watcherStart)),
+          broker == null ? null : broker.usage().since(nonNull(brokerStart)),
+          self().since(nonNull(benchStart)));
+    }
+
+    private static ProcessUsage self() {
+      return ProcessUsage.read(ProcessHandle.current().pid());
+    }
+
+    private static ProcessUsage nonNull(@Nullable ProcessUsage usage) {
+      if (usage == null) {
+        throw new IllegalStateException("bug: a meter was stopped before it was started");
+      }
+      return usage;
+    }
   }
 
   private static String describeMismatch(
@@ -417,15 +493,32 @@ final class BenchRun {
       arguments.add("--store");
       arguments.add(settings.store());
     }
-    return ChildProcess.start("broker", BROKER_JVM, arguments, workspace.log("broker"));
+    return ChildProcess.start(
+        "broker",
+        jvmOptions(BROKER_JVM, "WARDEN_BENCH_BROKER_OPTS"),
+        arguments,
+        workspace.log("broker"));
   }
 
   private static ChildProcess startWatcher(Workspace workspace) throws IOException {
     return ChildProcess.start(
         "watcher",
-        WATCHER_JVM,
+        jvmOptions(WATCHER_JVM, "WARDEN_BENCH_WATCHER_OPTS"),
         List.of("watch", "--config", workspace.watcherConfig().toString()),
         workspace.log("watcher"));
+  }
+
+  /**
+   * The JVM options of a child: the bench's, then any from the environment variable, which lets a
+   * profiling run add a flight recording without a rebuild.
+   */
+  private static List<String> jvmOptions(List<String> defaults, String variable) {
+    List<String> options = new ArrayList<>(defaults);
+    String extra = System.getenv(variable);
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 
   private static void writeWatcherConfig(

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param users simulated users, each a catalog user of the generated catalog
  * @param rate requests per second the load offers, independent of how fast answers come
+ * @param warmup how long a load of other users runs before each measured one, to get the processes'
+ *     JIT compilers through the hot paths; zero for none
  * @param modes the runs, back to back: one, or watch, poll 1 s and poll 30 s with {@code --compare}
  * @param store null for SQLite in the run's directory, or a {@code postgresql://} URL
  * @param broker a running broker to load instead of starting one, or null
@@ -21,6 +23,7 @@ record BenchSettings(
     int users,
     double rate,
     Duration duration,
+    Duration warmup,
     List<RunMode> modes,
     @Nullable String store,
     @Nullable URI broker,
@@ -35,6 +38,7 @@ record BenchSettings(
   static final double MAX_RATE = 5_000;
   static final Duration MAX_DURATION = Duration.ofMinutes(30);
   static final long MAX_REQUESTS = 2_000_000;
+  static final Duration MAX_WARMUP = Duration.ofMinutes(5);
   static final Duration MIN_POLL = Duration.ofMillis(100);
   static final Duration MAX_POLL = Duration.ofMinutes(5);
 
@@ -63,6 +67,10 @@ record BenchSettings(
               + MAX_REQUESTS
               + " are allowed");
     }
+    if (warmup.isNegative() || warmup.compareTo(MAX_WARMUP) > 0) {
+      throw new IllegalArgumentException(
+          "--warmup " + warmup + " must be from 0 s to " + MAX_WARMUP.toMinutes() + " min");
+    }
     for (RunMode mode : modes) {
       checkPoll(mode);
     }
@@ -83,6 +91,11 @@ record BenchSettings(
 
   private static long requestsFor(double rate, Duration duration) {
     return Math.round(rate * duration.toNanos() / 1e9);
+  }
+
+  /** How many requests the warm-up sends, at the warm-up rate. */
+  long warmupRequests() {
+    return requestsFor(BenchRun.WARMUP_RATE, warmup);
   }
 
   boolean external() {

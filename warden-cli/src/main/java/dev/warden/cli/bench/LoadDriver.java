@@ -57,6 +57,11 @@ final class LoadDriver {
     long failures() {
       return sent.stream().filter(s -> s.created() == null).count();
     }
+
+    /** The first create that failed, for the report, or null. */
+    @Nullable String firstFailure() {
+      return sent.stream().map(Sent::error).filter(e -> e != null).findFirst().orElse(null);
+    }
   }
 
   private LoadDriver() {}

@@ -128,6 +128,24 @@ final class LoadPlan {
     return plan;
   }
 
+  /**
+   * Plans a warm-up load over users of its own: the same mix without abusers, and without the
+   * spacing check, as nothing of the warm-up is measured or compared.
+   */
+  static LoadPlan warmup(List<UserName> users, Catalog catalog, BenchPolicy policy) {
+    EnvironmentModel model = policy.policy().environments();
+    LoadPlan plan =
+        new LoadPlan(
+            users,
+            List.of(),
+            rolesByEnvironment(catalog, model),
+            resourcesByEnvironment(catalog, model),
+            policy.requestResourceLimit(),
+            exclusiveIn(policy, catalog, model));
+    plan.checkCatalog();
+    return plan;
+  }
+
   List<UserName> abusers() {
     return abusers;
   }

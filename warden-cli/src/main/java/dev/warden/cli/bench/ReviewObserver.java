@@ -54,6 +54,11 @@ final class ReviewObserver implements AutoCloseable {
     return seen.get(id);
   }
 
+  /** Every review seen so far. */
+  Map<RequestId, Seen> snapshot() {
+    return Map.copyOf(seen);
+  }
+
   int reconnects() {
     return reconnects;
   }
