@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Durations on the command line: {@code 4h}, {@code 90m}, {@code 1h30m}, {@code 45s}, or ISO. */
-final class Durations implements CommandLine.ITypeConverter<Duration> {
+public final class Durations implements CommandLine.ITypeConverter<Duration> {
 
   private static final Pattern SHORT =
       Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
@@ -17,7 +17,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
     return parse(value);
   }
 
-  static Duration parse(String value) {
+  public static Duration parse(String value) {
     Duration duration;
     Matcher matcher = SHORT.matcher(value);
     if (!value.isEmpty() && matcher.matches()) {

@@ -1,5 +1,6 @@
 package dev.warden.cli;
 
+import dev.warden.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
     description = "Just-in-time access enforcement.",
     subcommands = {
       UpCommand.class,
+      BenchCommand.class,
       BrokerCommand.class,
       WatchCommand.class,
       IdentityCommand.class,

@@ -28,6 +28,7 @@ import dev.warden.broker.store.ReviewOutcome;
 import dev.warden.broker.store.StoredLock;
 import dev.warden.broker.store.StoredRequest;
 import dev.warden.broker.watch.ChangeFeed;
+import dev.warden.broker.watch.LockIndex;
 import dev.warden.core.Identifiers;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockId;
@@ -124,7 +125,7 @@ public final class AccessService {
     }
     Listing<StoredRequest> listing = store.requests(new RequestFilter(state, only));
     Instant now = clock.instant();
-    List<Lock> locks = feed.locks();
+    LockIndex locks = feed.locks();
     List<RequestObject> items =
         listing.items().stream().map(r -> Renderer.request(r, locks, now)).toList();
     return new RequestList(items, listing.resourceVersion());
@@ -234,7 +235,7 @@ public final class AccessService {
     caller.require(Verb.LIST, Resources.REQUESTS);
     caller.require(Verb.LIST, Resources.LOCKS);
     Instant now = clock.instant();
-    List<Lock> locks = feed.locks();
+    LockIndex locks = feed.locks();
     List<StoredRequest> requests = store.requests(RequestFilter.ofUser(user)).items();
 
     List<RequestObject> active = new ArrayList<>();
@@ -244,15 +245,14 @@ public final class AccessService {
       if (rendered.active()) {
         active.add(rendered);
       }
-      for (Lock lock : locks) {
-        if (Renderer.touches(lock, request.request(), now)) {
+      touching.addAll(Renderer.touching(request.request(), locks, now));
+    }
+    for (LockTarget target :
+        List.of(new LockTarget.User(user), new LockTarget.Identity(user.value()))) {
+      for (Lock lock : locks.on(target)) {
+        if (lock.inForceAt(now)) {
           touching.add(lock);
         }
-      }
-    }
-    for (Lock lock : locks) {
-      if (lock.inForceAt(now) && targetsName(lock.target(), user)) {
-        touching.add(lock);
       }
     }
     List<LockObject> lockObjects = new ArrayList<>();
@@ -280,10 +280,8 @@ public final class AccessService {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    for (Lock lock : feed.locks()) {
-      if (lock.target() instanceof LockTarget.Identity identity
-          && identity.name().equals(caller.name())
-          && lock.inForceAt(now)) {
+    for (Lock lock : feed.locks().on(new LockTarget.Identity(caller.name()))) {
+      if (lock.inForceAt(now)) {
         return Optional.of(lock);
       }
     }
@@ -301,14 +299,6 @@ public final class AccessService {
             event.actor().name(), event.actor().serial().isEmpty() ? null : event.actor().serial()),
         event.reason() == null ? "" : event.reason(),
         event.decisionId());
-  }
-
-  private static boolean targetsName(LockTarget target, UserName user) {
-    return switch (target) {
-      case LockTarget.User u -> u.name().equals(user);
-      case LockTarget.Identity i -> i.name().equals(user.value());
-      default -> false;
-    };
   }
 
   private RequestObject render(StoredRequest stored, Instant now) {
@@ -389,10 +379,8 @@ public final class AccessService {
   }
 
   private void refuseIfUserLocked(UserName user, Instant now) {
-    for (Lock lock : feed.locks()) {
-      if (lock.inForceAt(now)
-          && lock.target() instanceof LockTarget.User locked
-          && locked.name().equals(user)) {
+    for (Lock lock : feed.locks().on(new LockTarget.User(user))) {
+      if (lock.inForceAt(now)) {
         throw new CallFailure.Refused(
             "user-locked",
             "user "

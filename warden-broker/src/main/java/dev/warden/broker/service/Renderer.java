@@ -8,10 +8,13 @@ import dev.warden.api.v1.WatchEvent;
 import dev.warden.broker.store.ChangeEvent;
 import dev.warden.broker.store.StoredLock;
 import dev.warden.broker.store.StoredRequest;
+import dev.warden.broker.watch.LockIndex;
 import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockTarget;
+import dev.warden.core.catalog.RoleName;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,8 +25,8 @@ public final class Renderer {
 
   private Renderer() {}
 
-  /** The wire form of a request given all current locks. */
-  public static RequestObject request(StoredRequest stored, List<Lock> locks, Instant now) {
+  /** The wire form of a request given the current locks. */
+  public static RequestObject request(StoredRequest stored, LockIndex locks, Instant now) {
     AccessRequest request = stored.request();
     boolean locked = isLocked(request, locks, now);
     return new RequestObject(
@@ -55,7 +58,7 @@ public final class Renderer {
   }
 
   /** The watch line of a stored change. */
-  public static WatchEvent change(ChangeEvent change, List<Lock> locks, Instant now) {
+  public static WatchEvent change(ChangeEvent change, LockIndex locks, Instant now) {
     WatchEvent.ChangeType type = WatchEvent.ChangeType.valueOf(change.type().name());
     return switch (change.object()) {
       case StoredRequest request ->
@@ -67,27 +70,27 @@ public final class Renderer {
   }
 
   /** Whether a lock in force at {@code now} targets the request, its user or one of its roles. */
-  public static boolean isLocked(AccessRequest request, List<Lock> locks, Instant now) {
+  public static boolean isLocked(AccessRequest request, LockIndex locks, Instant now) {
+    return !touching(request, locks, now).isEmpty();
+  }
+
+  /** The locks in force at {@code now} that target the request, its user or one of its roles. */
+  public static List<Lock> touching(AccessRequest request, LockIndex locks, Instant now) {
+    List<Lock> touching = new ArrayList<>(0);
+    addInForce(locks.on(new LockTarget.Request(request.id())), now, touching);
+    addInForce(locks.on(new LockTarget.User(request.user())), now, touching);
+    for (RoleName role : request.roles()) {
+      addInForce(locks.on(new LockTarget.Role(role)), now, touching);
+    }
+    return touching;
+  }
+
+  private static void addInForce(List<Lock> locks, Instant now, List<Lock> into) {
     for (Lock lock : locks) {
-      if (lock.inForceAt(now) && targets(lock.target(), request)) {
-        return true;
+      if (lock.inForceAt(now)) {
+        into.add(lock);
       }
     }
-    return false;
-  }
-
-  /** Whether a lock in force at {@code now} targets the request's user, its roles or it. */
-  public static boolean touches(Lock lock, AccessRequest request, Instant now) {
-    return lock.inForceAt(now) && targets(lock.target(), request);
-  }
-
-  private static boolean targets(LockTarget target, AccessRequest request) {
-    return switch (target) {
-      case LockTarget.Request r -> r.id().equals(request.id());
-      case LockTarget.User u -> u.name().equals(request.user());
-      case LockTarget.Role r -> request.roles().contains(r.name());
-      case LockTarget.Identity i -> false;
-    };
   }
 
   private static Review review(dev.warden.broker.store.Review review) {

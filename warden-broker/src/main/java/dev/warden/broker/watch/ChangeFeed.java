@@ -6,12 +6,10 @@ import dev.warden.broker.store.ChangeType;
 import dev.warden.broker.store.HistoryCompactedException;
 import dev.warden.broker.store.Listing;
 import dev.warden.broker.store.StoredLock;
-import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockId;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,7 @@ public final class ChangeFeed implements AutoCloseable {
   private long oldest;
   private boolean signalled;
   private volatile boolean closed;
-  private volatile List<Lock> lockSnapshot = List.of();
+  private final LockIndex lockIndex = new LockIndex();
 
   private ChangeFeed(BrokerStore store, Listing<StoredLock> initial) {
     this.store = store;
@@ -55,8 +53,8 @@ public final class ChangeFeed implements AutoCloseable {
     this.oldest = head + 1;
     for (StoredLock lock : initial.items()) {
       locks.put(lock.lockId(), lock);
+      lockIndex.put(lock.lock());
     }
-    publishLocks();
     this.subscription = store.onCommit(version -> signal());
     this.thread = Thread.ofPlatform().name("warden-change-feed").daemon().unstarted(this::run);
   }
@@ -78,9 +76,9 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  /** The locks as of {@link #head()}, whether or not still in force. */
-  public List<Lock> locks() {
-    return lockSnapshot;
+  /** The locks as of {@link #head()} by target, whether or not still in force. */
+  public LockIndex locks() {
+    return lockIndex;
   }
 
   /**
@@ -210,7 +208,6 @@ public final class ChangeFeed implements AutoCloseable {
   private void append(List<ChangeEvent> changes) {
     mutex.lock();
     try {
-      boolean locksChanged = false;
       for (ChangeEvent change : changes) {
         if (change.resourceVersion() != head + 1) {
           throw new IllegalStateException(
@@ -218,33 +215,29 @@ public final class ChangeFeed implements AutoCloseable {
         }
         ring[(int) (change.resourceVersion() % CAPACITY)] = change;
         head = change.resourceVersion();
-        locksChanged |= apply(change);
+        apply(change);
       }
       oldest = Math.max(oldest, head - CAPACITY + 1);
-      if (locksChanged) {
-        publishLocks();
-      }
       advanced.signalAll();
     } finally {
       mutex.unlock();
     }
   }
 
-  private boolean apply(ChangeEvent change) {
+  private void apply(ChangeEvent change) {
     if (!(change.object() instanceof StoredLock lock)) {
-      return false;
+      return;
     }
-    if (change.type() == ChangeType.DELETED) {
-      locks.remove(lock.lockId());
-    } else {
-      locks.put(lock.lockId(), lock);
+    StoredLock previous =
+        change.type() == ChangeType.DELETED
+            ? locks.remove(lock.lockId())
+            : locks.put(lock.lockId(), lock);
+    if (previous != null) {
+      lockIndex.remove(previous.lock());
     }
-    return true;
-  }
-
-  private void publishLocks() {
-    Collection<StoredLock> values = locks.values();
-    lockSnapshot = values.stream().map(StoredLock::lock).toList();
+    if (change.type() != ChangeType.DELETED) {
+      lockIndex.put(lock.lock());
+    }
   }
 
   /** The stored lock with this id as of {@link #head()}, or null. */
@@ -262,12 +255,13 @@ public final class ChangeFeed implements AutoCloseable {
     mutex.lock();
     try {
       locks.clear();
+      lockIndex.clear();
       for (StoredLock lock : listing.items()) {
         locks.put(lock.lockId(), lock);
+        lockIndex.put(lock.lock());
       }
       head = listing.resourceVersion();
       oldest = head + 1;
-      publishLocks();
       advanced.signalAll();
     } finally {
       mutex.unlock();
