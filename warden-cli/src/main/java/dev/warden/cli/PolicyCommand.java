@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code warden policy}: work with policy files before they govern access. */
 @Command(
     name = "policy",
-    description = "Check policy files.",
-    subcommands = {PolicyCommand.Check.class})
+    description = "Check, test and explore policy files before they govern access.",
+    subcommands = {PolicyCommand.Check.class, PolicyTestCommand.class})
 final class PolicyCommand {
 
   /**
