@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "policy",
     description = "Check, test and explore policy files before they govern access.",
-    subcommands = {PolicyCommand.Check.class, PolicyTestCommand.class})
+    subcommands = {PolicyCommand.Check.class, PolicyTestCommand.class, PolicyMatrixCommand.class})
 final class PolicyCommand {
 
   /**
