@@ -6,6 +6,8 @@ import dev.warden.core.policy.LoadedPolicy;
 import dev.warden.core.policy.Policy;
 import dev.warden.core.policy.PolicyLoader;
 import dev.warden.core.policy.Rule;
+import dev.warden.core.policy.lint.Finding;
+import dev.warden.core.policy.lint.PolicyLint;
 import dev.warden.core.yaml.Diagnostic;
 import dev.warden.core.yaml.InvalidFileException;
 import dev.warden.core.yaml.Severity;
@@ -22,22 +24,22 @@ import picocli.CommandLine.Parameters;
 /** {@code warden policy}: work with policy files before they govern access. */
 @Command(
     name = "policy",
-    description = "Check policy files.",
-    subcommands = {PolicyCommand.Check.class})
+    description = "Check, test and explore policy files before they govern access.",
+    subcommands = {PolicyCommand.Check.class, PolicyTestCommand.class, PolicyMatrixCommand.class})
 final class PolicyCommand {
 
   /**
    * {@code warden policy check POLICY [--catalog CATALOG]}.
    *
-   * <p>Exit codes: 0 the policy is valid; 1 it has errors (each printed as {@code
-   * file:line:column}); 2 usage error.
+   * <p>Exit codes: 0 the policy is valid and lint found nothing; 1 it has errors (each printed as
+   * {@code file:line:column}); 2 usage error; 3 it is valid but lint found warnings.
    */
   @Command(
       name = "check",
       description = {
-        "Validate a policy (and, with --catalog, that its environments exist there) and print the"
+        "Validate a policy, lint it (with --catalog, also against that catalog) and print the"
             + " rules it understood, one a line.",
-        "Exit 0 when valid, 1 on errors, 2 on usage errors."
+        "Exit 0 when clean, 1 on errors, 2 on usage errors, 3 on warnings only."
       })
   static final class Check implements Callable<Integer> {
 
@@ -47,7 +49,7 @@ final class PolicyCommand {
     @Option(
         names = "--catalog",
         paramLabel = "CATALOG",
-        description = "A catalog file to check the policy's environments against.")
+        description = "A catalog file to check the policy against.")
     @Nullable Path catalogFile;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -58,20 +60,21 @@ final class PolicyCommand {
       PrintWriter err = spec.commandLine().getErr();
       try {
         LoadedPolicy loaded = loadPolicy(policyFile);
-        List<Diagnostic> findings = List.of();
-        if (catalogFile != null) {
-          Catalog catalog = loadCatalog(catalogFile);
-          findings = PolicyLoader.checkAgainstCatalog(loaded, catalog);
+        Catalog catalog = catalogFile == null ? null : loadCatalog(catalogFile);
+        List<Finding> findings = PolicyLint.check(loaded, catalog);
+
+        findings.forEach(f -> err.println(f.diagnostic(loaded.source()).format()));
+        boolean errors = findings.stream().anyMatch(f -> f.severity() == Severity.ERROR);
+        if (!errors) {
+          print(out, loaded.policy());
         }
-        findings.forEach(d -> err.println(d.format()));
-        if (findings.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
-          return 1;
+        if (!findings.isEmpty()) {
+          err.println(count(findings));
         }
-        print(out, loaded.policy());
-        return 0;
+        return errors ? 1 : findings.isEmpty() ? 0 : 3;
       } catch (InvalidFileException e) {
         e.diagnostics().forEach(d -> err.println(d.format()));
-        err.println(count(e.diagnostics()));
+        err.println(countDiagnostics(e.diagnostics()));
         return 1;
       } catch (UserError e) {
         err.println("warden: " + e.getMessage());
@@ -79,9 +82,15 @@ final class PolicyCommand {
       }
     }
 
-    private static String count(List<Diagnostic> diagnostics) {
-      long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
-      return errors + (errors == 1 ? " error" : " errors");
+    private static String count(List<Finding> findings) {
+      long errors = findings.stream().filter(f -> f.severity() == Severity.ERROR).count();
+      long warnings = findings.size() - errors;
+      return plural(errors, "error") + ", " + plural(warnings, "warning");
+    }
+
+    private static String countDiagnostics(List<Diagnostic> diagnostics) {
+      return plural(
+          diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count(), "error");
     }
 
     private void print(PrintWriter out, Policy policy) {
@@ -96,6 +105,10 @@ final class PolicyCommand {
         out.println(RuleText.describe(rule));
       }
     }
+  }
+
+  static String plural(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   static LoadedPolicy loadPolicy(Path file) throws UserError, InvalidFileException {

@@ -54,6 +54,20 @@ public final class Warden implements Runnable {
     return commandLine.execute(args);
   }
 
+  /** Runs the command line with its output and errors going to the given writers; for tests. */
+  static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Warden());
+    commandLine.setExecutionExceptionHandler(new FailureHandler());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    try {
+      return commandLine.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");

@@ -43,6 +43,11 @@ final class IdentitySource {
         identity.name(), identity.certificate().getSerialNumber().toString(16));
   }
 
+  /** The private key of the certificate in force, for signing decision log checkpoints. */
+  java.security.PrivateKey privateKey() {
+    return loaded.identity().privateKey();
+  }
+
   Instant expires() {
     return loaded.identity().expires();
   }

@@ -4,6 +4,7 @@ import dev.warden.core.catalog.Catalog;
 import dev.warden.core.policy.Policy;
 import dev.warden.watcher.cache.AccessCache;
 import dev.warden.watcher.config.WatcherConfig;
+import dev.warden.watcher.log.CheckpointSigner;
 import dev.warden.watcher.log.CorruptLogException;
 import dev.warden.watcher.log.DecisionLog;
 import dev.warden.watcher.log.OpenIntent;
@@ -12,6 +13,7 @@ import dev.warden.watcher.metrics.WatcherMetrics;
 import dev.warden.watcher.plane.BrokerPlane;
 import dev.warden.watcher.reconcile.PolicyHolder;
 import dev.warden.watcher.reconcile.Reconciler;
+import dev.warden.watcher.reconcile.Shadow;
 import dev.warden.watcher.reconcile.UserQueue;
 import dev.warden.watcher.source.ChangeSource;
 import java.io.IOException;
@@ -47,6 +49,7 @@ public final class Watcher implements AutoCloseable {
   private final Thread sourceThread;
   private final Thread policyWatch;
   private final StatusServer status;
+  private final @Nullable Shadow shadow;
   private volatile boolean closed;
   private volatile @Nullable FileTime policyModified;
 
@@ -57,7 +60,8 @@ public final class Watcher implements AutoCloseable {
     }
   }
 
-  private Watcher(WatcherConfig config, Clock clock, Policy policy) throws StartupException {
+  private Watcher(WatcherConfig config, Clock clock, Policy policy, @Nullable Policy shadowPolicy)
+      throws StartupException {
     this.config = config;
     this.clock = clock;
     this.policies = new PolicyHolder(policy, config.mode());
@@ -69,6 +73,9 @@ public final class Watcher implements AutoCloseable {
           "cannot load the watcher's identity from " + config.identity() + ": " + e.getMessage());
     }
     this.log = openLog(config.decisionLog(), clock);
+    log.signCheckpoints(
+        CheckpointSigner.of(identity::privateKey, identity::actor),
+        DecisionLog.DEFAULT_CHECKPOINT_EVERY);
     log.onFsync(
         nanos ->
             metrics.observe(
@@ -78,8 +85,11 @@ public final class Watcher implements AutoCloseable {
                 nanos / 1e9));
 
     BrokerPlane plane = new BrokerPlane(identity::client);
+    this.shadow =
+        shadowPolicy == null ? null : new Shadow(shadowPolicy, log, metrics, identity::actor);
     Reconciler reconciler =
-        new Reconciler(cache, catalog::get, policies, log, plane, clock, identity::actor, metrics);
+        new Reconciler(
+            cache, catalog::get, policies, log, plane, clock, identity::actor, metrics, shadow);
     this.queue = new UserQueue(WORKERS, reconciler::reconcile);
     this.source = new ChangeSource(plane, cache, queue, catalog::set, config, clock, metrics);
     registerGauges();
@@ -108,7 +118,15 @@ public final class Watcher implements AutoCloseable {
     } catch (PolicyFile.InvalidPolicyException e) {
       throw new StartupException(e.getMessage());
     }
-    Watcher watcher = new Watcher(config, clock, policy);
+    Policy shadowPolicy = null;
+    if (config.shadowPolicy() != null) {
+      try {
+        shadowPolicy = PolicyFile.load(config.shadowPolicy());
+      } catch (PolicyFile.InvalidPolicyException e) {
+        throw new StartupException("the shadow policy cannot be used: " + e.getMessage());
+      }
+    }
+    Watcher watcher = new Watcher(config, clock, policy, shadowPolicy);
     watcher.logStart(policy);
     if (config.shadowPolicy() != null) {
       // Accepted by the configuration so that files written for a later version still load, but
@@ -227,6 +245,7 @@ public final class Watcher implements AutoCloseable {
           policy.name(),
           policy.sha256(),
           Integer.toString(policy.rules().size()));
+      reloadShadow();
       Instant now = clock.instant();
       for (var user : cache.users()) {
         queue.submit(user, dev.warden.watcher.reconcile.Trigger.resync(now));
@@ -240,6 +259,21 @@ public final class Watcher implements AutoCloseable {
           "policy reload rejected; the previous policy stays in" + " force:\n{0}",
           e.getMessage());
       return false;
+    }
+  }
+
+  /** Re-reads the shadow policy with the policy in force; a bad one keeps the old shadow. */
+  private void reloadShadow() {
+    if (shadow == null || config.shadowPolicy() == null) {
+      return;
+    }
+    try {
+      shadow.replace(PolicyFile.load(config.shadowPolicy()));
+    } catch (PolicyFile.InvalidPolicyException e) {
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "shadow policy reload rejected; the previous shadow policy stays:\n{0}",
+          e.getMessage());
     }
   }
 

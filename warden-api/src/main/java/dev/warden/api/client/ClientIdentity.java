@@ -72,6 +72,11 @@ public final class ClientIdentity {
     return chain.get(0);
   }
 
+  /** The identity's private key, for signing what it vouches for (such as log checkpoints). */
+  public PrivateKey privateKey() {
+    return key;
+  }
+
   /** A TLS context that presents this identity and trusts only its CA. */
   public SSLContext sslContext() {
     try {

@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
  * {@code time}, {@code phase}, {@code prev}, {@code hash}).
  *
  * <p>The field names here are the decision log's public format; see {@code docs/decision-log.md}.
+ *
+ * @param requested what the decided request asked for, or null for a resync: recorded so that the
+ *     log alone tells an auditor what was asked, and so that a replay can run it again
  */
 public record DecisionEntry(
     String decisionId,
@@ -25,11 +28,66 @@ public record DecisionEntry(
     List<RuleEntry> rules,
     List<ActionEntry> actions,
     Grants before,
-    Grants after) {
+    Grants after,
+    @Nullable Requested requested) {
 
   public DecisionEntry {
     rules = List.copyOf(rules);
     actions = List.copyOf(actions);
+  }
+
+  /** An entry that records no request content, such as one about a resync. */
+  public DecisionEntry(
+      String decisionId,
+      PolicyRef policy,
+      String mode,
+      Actor identity,
+      Trigger trigger,
+      String user,
+      @Nullable String request,
+      String outcome,
+      List<RuleEntry> rules,
+      List<ActionEntry> actions,
+      Grants before,
+      Grants after) {
+    this(
+        decisionId,
+        policy,
+        mode,
+        identity,
+        trigger,
+        user,
+        request,
+        outcome,
+        rules,
+        actions,
+        before,
+        after,
+        null);
+  }
+
+  /**
+   * What a pending request asked for.
+   *
+   * @param ttl as an ISO-8601 duration, such as {@code PT4H}
+   * @param created as an RFC 3339 time
+   */
+  public record Requested(
+      List<String> roles, List<String> resources, String reason, String ttl, String created) {
+    public Requested {
+      roles = List.copyOf(roles);
+      resources = List.copyOf(resources);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("roles", new ArrayList<Object>(roles));
+      json.put("resources", new ArrayList<Object>(resources));
+      json.put("reason", reason);
+      json.put("ttl", ttl);
+      json.put("created", created);
+      return json;
+    }
   }
 
   /** The policy a decision was made under. */
@@ -123,7 +181,18 @@ public record DecisionEntry(
         rules,
         newActions,
         before,
-        after);
+        after,
+        requested);
+  }
+
+  /** The decision's policy, outcome, rules and actions: what a shadow record compares against. */
+  Map<String, Object> summaryJson() {
+    Map<String, Object> full = toJson();
+    Map<String, Object> json = new LinkedHashMap<>();
+    for (String key : List.of("policy", "mode", "outcome", "rules", "actions", "after")) {
+      json.put(key, full.get(key));
+    }
+    return json;
   }
 
   Map<String, Object> toJson() {
@@ -148,6 +217,7 @@ public record DecisionEntry(
     json.put("actions", actionList);
     json.put("before", before.toJson());
     json.put("after", after.toJson());
+    json.put("requested", requested == null ? null : requested.toJson());
     return json;
   }
 }

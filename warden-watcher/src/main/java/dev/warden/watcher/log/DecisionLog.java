@@ -42,6 +42,10 @@ import org.jspecify.annotations.Nullable;
 public final class DecisionLog implements AutoCloseable {
 
   static final String ZERO_HASH = "0".repeat(64);
+
+  /** How many records a signed checkpoint follows unless told otherwise. */
+  public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
+
   private static final int QUEUE_CAPACITY = 8192;
   private static final int MAX_BATCH = 4096;
   private static final System.Logger LOG = System.getLogger(DecisionLog.class.getName());
@@ -55,10 +59,15 @@ public final class DecisionLog implements AutoCloseable {
   private final Recovery recovery;
   private volatile LongConsumer fsyncNanos = nanos -> {};
 
-  // Owned by the writer thread once it has started.
+  // Owned by the writer thread once it has started, and by close() after it has stopped.
   private long lastSeq;
   private String lastHash;
   private Instant lastTime;
+  private long sinceCheckpoint;
+  private boolean endsWithShutdownCheckpoint;
+
+  private volatile @Nullable CheckpointSigner signer;
+  private volatile int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
 
   private volatile boolean healthy = true;
   private volatile @Nullable String unhealthyReason;
@@ -77,7 +86,9 @@ public final class DecisionLog implements AutoCloseable {
       Duration durableTimeout,
       Recovery recovery,
       String lastHash,
-      Instant lastTime) {
+      Instant lastTime,
+      long sinceCheckpoint,
+      boolean endsWithShutdownCheckpoint) {
     this.file = file;
     this.channel = channel;
     this.clock = clock;
@@ -86,6 +97,8 @@ public final class DecisionLog implements AutoCloseable {
     this.lastSeq = recovery.lastSeq();
     this.lastHash = lastHash;
     this.lastTime = lastTime;
+    this.sinceCheckpoint = sinceCheckpoint;
+    this.endsWithShutdownCheckpoint = endsWithShutdownCheckpoint;
     this.writer = Thread.ofPlatform().name("warden-decision-log").daemon().unstarted(this::run);
   }
 
@@ -121,7 +134,15 @@ public final class DecisionLog implements AutoCloseable {
       Recovery recovery = new Recovery(scan.lastSeq, scan.truncatedBytes, scan.openIntents());
       DecisionLog log =
           new DecisionLog(
-              file, channel, clock, durableTimeout, recovery, scan.lastHash, scan.lastTime);
+              file,
+              channel,
+              clock,
+              durableTimeout,
+              recovery,
+              scan.lastHash,
+              scan.lastTime,
+              scan.sinceCheckpoint,
+              scan.endsWithShutdownCheckpoint);
       log.writer.start();
       return log;
     } catch (IOException | CorruptLogException | RuntimeException e) {
@@ -160,6 +181,33 @@ public final class DecisionLog implements AutoCloseable {
   /** Records how a decision's actions went; returns once the record is durable. */
   public Appended outcome(DecisionEntry entry) throws LogUnavailableException {
     return await(submit("outcome", entry.toJson()));
+  }
+
+  /**
+   * Records what a shadow policy decided where it differs from the decision in force. Nothing acts
+   * on a shadow record, so the caller does not wait for it: the future completes when it is
+   * durable, or exceptionally with {@link LogUnavailableException}.
+   *
+   * @param shadow the shadow policy's decision
+   * @param enforced the decision of the policy in force, summarised in the record's {@code
+   *     enforced} member
+   */
+  public CompletableFuture<Appended> shadow(DecisionEntry shadow, DecisionEntry enforced) {
+    Map<String, Object> body = shadow.toJson();
+    body.put("enforced", enforced.summaryJson());
+    return submit("shadow", body);
+  }
+
+  /**
+   * Signs a checkpoint after every {@code every} records and when the log closes. Call it before
+   * the first record is appended.
+   */
+  public void signCheckpoints(CheckpointSigner checkpointSigner, int every) {
+    if (every < 1) {
+      throw new IllegalArgumentException("checkpoints follow at least 1 record, not " + every);
+    }
+    this.checkpointEvery = every;
+    this.signer = checkpointSigner;
   }
 
   /**
@@ -227,28 +275,18 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   private void writeBatch(List<Pending> batch) {
-    long seq = lastSeq;
-    String prev = lastHash;
-    Instant time = lastTime;
+    Chain chain = new Chain(lastSeq, lastHash, lastTime, sinceCheckpoint);
     StringBuilder lines = new StringBuilder(batch.size() * 700);
     List<Appended> results = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
-      seq++;
-      Instant now = clock.instant();
-      // Times never go backwards along the chain, even when the wall clock does.
-      time = now.isBefore(time) ? time : now;
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("seq", seq);
-      record.put("time", time.toString());
-      record.put("phase", pending.phase());
-      record.putAll(pending.body());
-      record.put("prev", prev);
-      String hash = Hashing.sha256Hex(CanonicalJson.write(record));
-      record.put("hash", hash);
-      lines.append(CanonicalJson.write(record)).append('\n');
-      results.add(new Appended(seq, time, hash));
-      prev = hash;
+      results.add(chain.append(lines, pending.phase(), pending.body()));
+      if (signer != null && chain.sinceCheckpoint >= checkpointEvery) {
+        appendCheckpoint(chain, lines, Checkpoints.INTERVAL);
+      }
     }
+    String prev = chain.hash;
+    long seq = chain.seq;
+    Instant time = chain.time;
 
     long start = 0;
     try {
@@ -270,6 +308,8 @@ public final class DecisionLog implements AutoCloseable {
     lastSeq = seq;
     lastHash = prev;
     lastTime = time;
+    sinceCheckpoint = chain.sinceCheckpoint;
+    endsWithShutdownCheckpoint = false;
     if (!healthy) {
       LOG.log(
           System.Logger.Level.INFO,
@@ -281,6 +321,109 @@ public final class DecisionLog implements AutoCloseable {
     unhealthyReason = null;
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done().complete(results.get(i));
+    }
+  }
+
+  /** The chain's head while a batch is built; committed only once the batch is durable. */
+  private final class Chain {
+    long seq;
+    String hash;
+    Instant time;
+    long sinceCheckpoint;
+
+    Chain(long seq, String hash, Instant time, long sinceCheckpoint) {
+      this.seq = seq;
+      this.hash = hash;
+      this.time = time;
+      this.sinceCheckpoint = sinceCheckpoint;
+    }
+
+    Appended append(StringBuilder lines, String phase, Map<String, Object> body) {
+      seq++;
+      Instant now = clock.instant();
+      // Times never go backwards along the chain, even when the wall clock does.
+      time = now.isBefore(time) ? time : now;
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("seq", seq);
+      record.put("time", time.toString());
+      record.put("phase", phase);
+      record.putAll(body);
+      record.put("prev", hash);
+      String recordHash = Hashing.sha256Hex(CanonicalJson.write(record));
+      record.put("hash", recordHash);
+      lines.append(CanonicalJson.write(record)).append('\n');
+      hash = recordHash;
+      sinceCheckpoint = phase.equals(Checkpoints.PHASE) ? 0 : sinceCheckpoint + 1;
+      return new Appended(seq, time, recordHash);
+    }
+  }
+
+  /**
+   * Appends a signed checkpoint for the chain head. A signing failure is logged and leaves the
+   * records unsigned until the next checkpoint: refusing to record decisions because a signature
+   * failed would stop enforcement for the sake of a second line of defence.
+   */
+  private boolean appendCheckpoint(Chain chain, StringBuilder lines, String reason) {
+    CheckpointSigner current = signer;
+    if (current == null) {
+      return false;
+    }
+    try {
+      DecisionEntry.Actor identity = current.identity();
+      Map<String, Object> checkpoint =
+          Checkpoints.unsigned(
+              chain.seq,
+              chain.hash,
+              reason,
+              checkpointEvery,
+              identity.serial(),
+              current.algorithm());
+      byte[] signature = current.sign(Checkpoints.signedBytes(checkpoint));
+      checkpoint.put("signature", java.util.Base64.getEncoder().encodeToString(signature));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("identity", Map.of("name", identity.name(), "serial", identity.serial()));
+      body.put("checkpoint", checkpoint);
+      chain.append(lines, Checkpoints.PHASE, body);
+      return true;
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "decision log checkpoint not signed: file={0} seq={1} error={2}",
+          file,
+          Long.toString(chain.seq),
+          e.toString());
+      return false;
+    }
+  }
+
+  /** Writes the shutdown checkpoint, so that a verifier can tell a closed log from a cut one. */
+  private void writeShutdownCheckpoint() {
+    // Written even for a log with no decision in it, so that an empty file can be told from a
+    // log that was cut back to nothing.
+    if (signer == null || endsWithShutdownCheckpoint) {
+      return;
+    }
+    Chain chain = new Chain(lastSeq, lastHash, lastTime, sinceCheckpoint);
+    StringBuilder lines = new StringBuilder();
+    if (!appendCheckpoint(chain, lines, Checkpoints.SHUTDOWN)) {
+      return;
+    }
+    try {
+      long start = channel.size();
+      ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes, start + bytes.position());
+      }
+      channel.force(false);
+      lastSeq = chain.seq;
+      lastHash = chain.hash;
+      endsWithShutdownCheckpoint = true;
+    } catch (IOException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "decision log shutdown checkpoint not written: file={0} error={1}",
+          file,
+          e.toString());
     }
   }
 
@@ -329,6 +472,9 @@ public final class DecisionLog implements AutoCloseable {
     List<Pending> left = new ArrayList<>();
     queue.drainTo(left);
     fail(left, new LogUnavailableException("the decision log is closed"));
+    if (!writer.isAlive()) {
+      writeShutdownCheckpoint();
+    }
     channel.close();
   }
 
@@ -339,7 +485,9 @@ public final class DecisionLog implements AutoCloseable {
       Instant lastTime,
       long goodLength,
       long truncatedBytes,
-      List<OpenIntent> openIntents) {
+      List<OpenIntent> openIntents,
+      long sinceCheckpoint,
+      boolean endsWithShutdownCheckpoint) {
 
     static Scan of(Path file, FileChannel channel) throws IOException, CorruptLogException {
       long size = channel.size();
@@ -357,6 +505,8 @@ public final class DecisionLog implements AutoCloseable {
       Instant time = Instant.EPOCH;
       int lineStart = 0;
       int lineNumber = 0;
+      long sinceCheckpoint = 0;
+      boolean shutdown = false;
       for (int i = 0; i < goodLength; i++) {
         if (content[i] != '\n') {
           continue;
@@ -377,8 +527,21 @@ public final class DecisionLog implements AutoCloseable {
         hash = record.path("hash").asText(ZERO_HASH);
         time = Instant.parse(record.path("time").asText(Instant.EPOCH.toString()));
         trackIntent(record, seq, open);
+        boolean checkpoint = Checkpoints.PHASE.equals(record.path("phase").asText(""));
+        sinceCheckpoint = checkpoint ? 0 : sinceCheckpoint + 1;
+        shutdown =
+            checkpoint
+                && Checkpoints.SHUTDOWN.equals(record.path("checkpoint").path("reason").asText(""));
       }
-      return new Scan(seq, hash, time, goodLength, size - goodLength, List.copyOf(open.values()));
+      return new Scan(
+          seq,
+          hash,
+          time,
+          goodLength,
+          size - goodLength,
+          List.copyOf(open.values()),
+          sinceCheckpoint,
+          shutdown);
     }
 
     private static void trackIntent(JsonNode record, long seq, Map<String, OpenIntent> open) {

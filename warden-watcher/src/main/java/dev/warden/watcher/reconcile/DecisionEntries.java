@@ -1,6 +1,9 @@
 package dev.warden.watcher.reconcile;
 
+import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.RequestId;
+import dev.warden.core.catalog.ResourceId;
+import dev.warden.core.catalog.RoleName;
 import dev.warden.core.decision.Action;
 import dev.warden.core.decision.Decision;
 import dev.warden.core.decision.RuleError;
@@ -10,6 +13,7 @@ import dev.warden.core.policy.Policy;
 import dev.warden.watcher.log.DecisionEntry;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Turns a {@link Decision} into the body of its decision log records. */
 final class DecisionEntries {
@@ -23,7 +27,8 @@ final class DecisionEntries {
       DecisionEntry.Actor identity,
       Trigger trigger,
       String user,
-      Decision decision) {
+      Decision decision,
+      @Nullable AccessRequest decided) {
     List<DecisionEntry.RuleEntry> rules = new ArrayList<>();
     for (RuleMatch match : decision.matches()) {
       rules.add(new DecisionEntry.RuleEntry(match.rule(), match.reason()));
@@ -53,7 +58,18 @@ final class DecisionEntries {
         rules,
         actions,
         grants(decision.before()),
-        grants(decision.after()));
+        grants(decision.after()),
+        decided == null || request == null ? null : requested(decided));
+  }
+
+  /** What the decided request asked for, as the log records it. */
+  static DecisionEntry.Requested requested(AccessRequest request) {
+    return new DecisionEntry.Requested(
+        request.roles().stream().map(RoleName::value).toList(),
+        request.resources().stream().map(ResourceId::value).toList(),
+        request.reason(),
+        request.ttl().toString(),
+        request.created().toString());
   }
 
   static DecisionEntry.ActionEntry actionEntry(Action action) {

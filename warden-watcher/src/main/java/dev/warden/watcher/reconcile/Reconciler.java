@@ -63,6 +63,7 @@ public final class Reconciler {
   private final Clock clock;
   private final Supplier<DecisionEntry.Actor> identity;
   private final Metrics metrics;
+  private final @Nullable Shadow shadow;
 
   /**
    * Decisions recorded without effect at the plane (escalations, dry runs), by user, so that a
@@ -79,6 +80,25 @@ public final class Reconciler {
       Clock clock,
       Supplier<DecisionEntry.Actor> identity,
       Metrics metrics) {
+    this(cache, catalog, policies, log, plane, clock, identity, metrics, null);
+  }
+
+  /**
+   * A reconciler that also decides every situation with a shadow policy, recording differences.
+   *
+   * @param shadow the shadow policy, or null for none
+   */
+  public Reconciler(
+      AccessCache cache,
+      Supplier<Catalog> catalog,
+      PolicyHolder policies,
+      DecisionLog log,
+      AccessPlane plane,
+      Clock clock,
+      Supplier<DecisionEntry.Actor> identity,
+      Metrics metrics,
+      @Nullable Shadow shadow) {
+    this.shadow = shadow;
     this.cache = cache;
     this.catalog = catalog;
     this.policies = policies;
@@ -108,12 +128,18 @@ public final class Reconciler {
       if (next != null) {
         decided.add(next.id());
       }
+      if (shadow != null) {
+        shadow.compare(user, trigger, active, state, next, decision, now);
+      }
 
       Step step = carryOut(user, trigger, active, memo, next, decision);
       if (step == Step.RETRY) {
         return UserQueue.Result.RETRY;
       }
       if (next == null) {
+        if (shadow != null) {
+          shadow.forgetSettled(user, state);
+        }
         if (memo.isEmpty()) {
           recorded.remove(user, memo);
         }
@@ -154,7 +180,8 @@ public final class Reconciler {
             identity.get(),
             trigger,
             user.value(),
-            decision);
+            decision,
+            next);
     try {
       log.intent(entry);
     } catch (LogUnavailableException e) {
