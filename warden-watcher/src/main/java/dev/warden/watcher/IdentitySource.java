@@ -47,6 +47,15 @@ final class IdentitySource {
     return loaded.identity().expires();
   }
 
+  /**
+   * The serial of the certificate in use, after picking up renewed files: one {@code stat} when
+   * nothing changed, so callers may ask often.
+   */
+  String currentSerial() {
+    refresh();
+    return loaded.identity().certificate().getSerialNumber().toString(16);
+  }
+
   String name() {
     return loaded.identity().name();
   }

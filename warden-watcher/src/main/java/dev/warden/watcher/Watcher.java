@@ -1,5 +1,6 @@
 package dev.warden.watcher;
 
+import dev.warden.api.v1.WhoAmI;
 import dev.warden.core.catalog.Catalog;
 import dev.warden.core.policy.Policy;
 import dev.warden.watcher.cache.AccessCache;
@@ -9,6 +10,7 @@ import dev.warden.watcher.log.DecisionLog;
 import dev.warden.watcher.log.OpenIntent;
 import dev.warden.watcher.metrics.Metrics;
 import dev.warden.watcher.metrics.WatcherMetrics;
+import dev.warden.watcher.plane.AccessPlane;
 import dev.warden.watcher.plane.BrokerPlane;
 import dev.warden.watcher.reconcile.PolicyHolder;
 import dev.warden.watcher.reconcile.Reconciler;
@@ -27,6 +29,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The running watcher: change source, cache, per-user queue, reconciler, decision log, status
  * endpoints and policy reloads, started together and stopped in order.
+ *
+ * <p>Before it acts, the watcher asks the broker what its identity may do ({@code GET /v1/whoami})
+ * and compares that with exactly what it needs ({@link ScopeCheck}): a missing permission refuses
+ * the start, and so does an extra one unless the configuration allows a broader identity. The check
+ * is made again whenever a renewed certificate appears on disk; a renewed identity that no longer
+ * fits stops the watcher from acting. When the broker cannot be reached at start, the watcher
+ * starts but takes no event until the check has passed.
  */
 public final class Watcher implements AutoCloseable {
 
@@ -46,9 +55,16 @@ public final class Watcher implements AutoCloseable {
   private final ChangeSource source;
   private final Thread sourceThread;
   private final Thread policyWatch;
+  private final Thread identityWatch;
+  private final BrokerPlane plane;
   private final StatusServer status;
   private volatile boolean closed;
   private volatile @Nullable FileTime policyModified;
+  private volatile boolean sourceStarted;
+  private volatile @Nullable String checkedSerial;
+  private volatile @Nullable String scopeRefusal;
+  private volatile int excessPermissions;
+  private @Nullable String reportedProblemFor;
 
   /** The watcher could not start; the message says why, ready for the operator. */
   public static final class StartupException extends Exception {
@@ -77,11 +93,13 @@ public final class Watcher implements AutoCloseable {
                 WatcherMetrics.FSYNC_BUCKETS,
                 nanos / 1e9));
 
-    BrokerPlane plane = new BrokerPlane(identity::client);
+    this.plane = new BrokerPlane(identity::client);
     Reconciler reconciler =
         new Reconciler(cache, catalog::get, policies, log, plane, clock, identity::actor, metrics);
     this.queue = new UserQueue(WORKERS, reconciler::reconcile);
-    this.source = new ChangeSource(plane, cache, queue, catalog::set, config, clock, metrics);
+    this.source =
+        new ChangeSource(
+            plane, cache, queue, catalog::set, config, clock, metrics, identity::currentSerial);
     registerGauges();
     try {
       this.status = new StatusServer(config.listen(), this::notReady, metrics);
@@ -93,13 +111,17 @@ public final class Watcher implements AutoCloseable {
     this.sourceThread = Thread.ofPlatform().name("warden-source").daemon().unstarted(source);
     this.policyWatch =
         Thread.ofPlatform().name("warden-policy-watch").daemon().unstarted(this::watchPolicy);
+    this.identityWatch =
+        Thread.ofPlatform().name("warden-identity-watch").daemon().unstarted(this::watchIdentity);
   }
 
   /**
    * Starts a watcher.
    *
    * @throws StartupException when the policy is invalid, the identity or decision log cannot be
-   *     used, or the status port cannot be bound; the message says which and why
+   *     used, the identity's permissions are not exactly what the watcher needs (or broader, when
+   *     the configuration allows that), or the status port cannot be bound; the message says which
+   *     and why
    */
   public static Watcher start(WatcherConfig config, Clock clock) throws StartupException {
     Policy policy;
@@ -110,8 +132,14 @@ public final class Watcher implements AutoCloseable {
     }
     Watcher watcher = new Watcher(config, clock, policy);
     watcher.logStart(policy);
-    watcher.sourceThread.start();
+    try {
+      watcher.checkScopeAtStart();
+    } catch (StartupException e) {
+      watcher.close();
+      throw e;
+    }
     watcher.policyWatch.start();
+    watcher.identityWatch.start();
     return watcher;
   }
 
@@ -154,9 +182,14 @@ public final class Watcher implements AutoCloseable {
         WatcherMetrics.CACHE_REQUESTS, "Requests in the watcher's cache.", cache::requestCount);
     metrics.gauge(WatcherMetrics.CACHE_LOCKS, "Locks in the watcher's cache.", cache::lockCount);
     metrics.gauge(
-        "warden_identity_expiry_seconds",
-        "Seconds until the watcher's certificate" + " expires.",
+        WatcherMetrics.IDENTITY_EXPIRY,
+        "Seconds until the watcher's certificate expires; negative once it has.",
         () -> Duration.between(clock.instant(), identity.expires()).toSeconds());
+    metrics.gauge(
+        WatcherMetrics.IDENTITY_EXCESS,
+        "Permissions the watcher's identity holds beyond what it needs; above 0 only with"
+            + " allowBroaderIdentity.",
+        () -> excessPermissions);
     metrics.gauge(
         "warden_decision_log_healthy",
         "1 while the decision log can be written.",
@@ -175,8 +208,16 @@ public final class Watcher implements AutoCloseable {
           + "); no action is"
           + " sent until it can";
     }
+    if (scopeRefusal != null) {
+      return "the watcher stopped acting: " + scopeRefusal;
+    }
     if (identity.expires().isBefore(clock.instant())) {
-      return "the watcher's certificate expired at " + identity.expires();
+      return "the watcher's certificate expired at "
+          + identity.expires()
+          + "; it cannot act until its identity is renewed";
+    }
+    if (!sourceStarted) {
+      return "the watcher's permissions have not been checked with the broker yet";
     }
     if (!source.synced()) {
       return "the first listing of the access plane has not completed";
@@ -244,6 +285,139 @@ public final class Watcher implements AutoCloseable {
     }
   }
 
+  private void checkScopeAtStart() throws StartupException {
+    WhoAmI me;
+    try {
+      me = plane.whoami();
+    } catch (AccessPlane.PermanentFailure e) {
+      throw new StartupException(
+          "the broker refuses the watcher's identity " + identity.name() + ": " + e.getMessage());
+    } catch (AccessPlane.TransientFailure e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the broker cannot be asked what the watcher may do yet; it acts once it has checked:"
+              + " {0}",
+          e.getMessage());
+      return;
+    }
+    String refusal = judge(me);
+    if (refusal != null) {
+      throw new StartupException(refusal);
+    }
+    startSource();
+  }
+
+  /**
+   * Compares the identity's permissions with the watcher's needs: null when it may run, with the
+   * excess logged as a warning when the configuration accepts it; otherwise why it may not.
+   */
+  private @Nullable String judge(WhoAmI me) {
+    ScopeCheck.Result result = ScopeCheck.compare(me.permissions());
+    String who = "identity " + me.name() + " (roles " + String.join(", ", me.roles()) + ")";
+    excessPermissions = result.excess().size();
+    if (!result.missing().isEmpty()) {
+      return who
+          + " lacks permissions the watcher needs: "
+          + ScopeCheck.describe(result.missing())
+          + "; issue the watcher an identity with the watcher role";
+    }
+    if (!result.excess().isEmpty()) {
+      if (!config.allowBroaderIdentity()) {
+        return who
+            + " holds "
+            + result.excess().size()
+            + " permissions the watcher does not need: "
+            + ScopeCheck.describe(result.excess())
+            + "; issue it the watcher role only, or accept the risk with --allow-broader-identity"
+            + " (allowBroaderIdentity: true)";
+      }
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the watcher runs with a broader identity than it needs, because allowBroaderIdentity"
+              + " is set: identity={0} serial={1} excess={2} extra=[{3}]",
+          me.name(),
+          me.serial(),
+          result.excess().size(),
+          ScopeCheck.describe(result.excess()));
+    }
+    checkedSerial = me.serial() != null ? me.serial() : identity.currentSerial();
+    LOG.log(
+        System.Logger.Level.INFO,
+        "watcher permissions checked: identity={0} serial={1} roles={2} excess={3}",
+        me.name(),
+        checkedSerial,
+        me.roles(),
+        result.excess().size());
+    return null;
+  }
+
+  private void startSource() {
+    sourceStarted = true;
+    sourceThread.start();
+  }
+
+  /** Every second: pick up renewed files, check a new certificate's permissions, report expiry. */
+  private void watchIdentity() {
+    while (!closed) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        checkIdentity();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "checking the watcher's identity failed", e);
+      }
+    }
+  }
+
+  private void checkIdentity() {
+    String serial = identity.currentSerial();
+    if (!identity.expires().isAfter(clock.instant())) {
+      reportOnce(
+          serial,
+          System.Logger.Level.ERROR,
+          "the watcher's certificate expired at "
+              + identity.expires()
+              + " (serial "
+              + serial
+              + "); the broker refuses it, so the watcher cannot act until its identity is renewed"
+              + " (warden identity renew)");
+      return;
+    }
+    if (scopeRefusal != null || serial.equals(checkedSerial)) {
+      return;
+    }
+    WhoAmI me;
+    try {
+      me = plane.whoami();
+    } catch (AccessPlane.TransientFailure e) {
+      return;
+    } catch (AccessPlane.PermanentFailure e) {
+      reportOnce(
+          serial,
+          System.Logger.Level.WARNING,
+          "the broker refuses the watcher's certificate " + serial + ": " + e.getMessage());
+      return;
+    }
+    String refusal = judge(me);
+    if (refusal != null) {
+      scopeRefusal = refusal;
+      source.stop();
+      LOG.log(System.Logger.Level.ERROR, "the watcher stops acting: {0}", refusal);
+    } else if (!sourceStarted) {
+      startSource();
+    }
+  }
+
+  private void reportOnce(String serial, System.Logger.Level level, String message) {
+    if (!serial.equals(reportedProblemFor)) {
+      reportedProblemFor = serial;
+      LOG.log(level, message);
+    }
+  }
+
   private static @Nullable FileTime modified(Path file) {
     try {
       return Files.getLastModifiedTime(file);
@@ -267,6 +441,7 @@ public final class Watcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     policyWatch.interrupt();
+    identityWatch.interrupt();
     queue.close(Duration.ofSeconds(10));
     closeQuietly();
     status.close();
