@@ -23,6 +23,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +43,7 @@ public final class Watcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
   private static final int WORKERS = 8;
   private static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration IDENTITY_CHECK = Duration.ofMillis(500);
 
   private final WatcherConfig config;
   private final Clock clock;
@@ -61,7 +63,6 @@ public final class Watcher implements AutoCloseable {
   private volatile boolean closed;
   private volatile @Nullable FileTime policyModified;
   private volatile boolean sourceStarted;
-  private volatile @Nullable String checkedSerial;
   private volatile @Nullable String scopeRefusal;
   private volatile int excessPermissions;
   private @Nullable String reportedProblemFor;
@@ -340,12 +341,11 @@ public final class Watcher implements AutoCloseable {
           result.excess().size(),
           ScopeCheck.describe(result.excess()));
     }
-    checkedSerial = me.serial() != null ? me.serial() : identity.currentSerial();
     LOG.log(
         System.Logger.Level.INFO,
         "watcher permissions checked: identity={0} serial={1} roles={2} excess={3}",
         me.name(),
-        checkedSerial,
+        me.serial(),
         me.roles(),
         result.excess().size());
     return null;
@@ -356,11 +356,14 @@ public final class Watcher implements AutoCloseable {
     sourceThread.start();
   }
 
-  /** Every second: pick up renewed files, check a new certificate's permissions, report expiry. */
+  /**
+   * Twice a second: check and adopt a renewed certificate, start acting once the permissions are
+   * checked, report expiry.
+   */
   private void watchIdentity() {
     while (!closed) {
       try {
-        Thread.sleep(1000);
+        Thread.sleep(IDENTITY_CHECK.toMillis());
       } catch (InterruptedException e) {
         return;
       }
@@ -373,22 +376,58 @@ public final class Watcher implements AutoCloseable {
   }
 
   private void checkIdentity() {
-    String serial = identity.currentSerial();
+    if (scopeRefusal != null) {
+      return;
+    }
+    Optional<IdentitySource.Loaded> renewed = identity.renewed();
+    if (renewed.isPresent()) {
+      checkRenewed(renewed.get());
+    } else if (!sourceStarted) {
+      checkCurrent();
+    }
     if (!identity.expires().isAfter(clock.instant())) {
       reportOnce(
-          serial,
+          identity.currentSerial(),
           System.Logger.Level.ERROR,
           "the watcher's certificate expired at "
               + identity.expires()
               + " (serial "
-              + serial
+              + identity.currentSerial()
               + "); the broker refuses it, so the watcher cannot act until its identity is renewed"
               + " (warden identity renew)");
+    }
+  }
+
+  /** Asks the broker about a renewed certificate before any call presents it. */
+  private void checkRenewed(IdentitySource.Loaded candidate) {
+    WhoAmI me;
+    try {
+      me = new BrokerPlane(candidate::client).whoami();
+    } catch (AccessPlane.TransientFailure e) {
+      return;
+    } catch (AccessPlane.PermanentFailure e) {
+      reportOnce(
+          candidate.serial(),
+          System.Logger.Level.WARNING,
+          "the broker refuses the renewed certificate "
+              + candidate.serial()
+              + ": "
+              + e.getMessage());
       return;
     }
-    if (scopeRefusal != null || serial.equals(checkedSerial)) {
+    String refusal = judge(me);
+    if (refusal != null) {
+      suspend(refusal);
       return;
     }
+    identity.adopt(candidate);
+    if (!sourceStarted) {
+      startSource();
+    }
+  }
+
+  /** The check that could not be made at start, made as soon as the broker answers. */
+  private void checkCurrent() {
     WhoAmI me;
     try {
       me = plane.whoami();
@@ -396,19 +435,26 @@ public final class Watcher implements AutoCloseable {
       return;
     } catch (AccessPlane.PermanentFailure e) {
       reportOnce(
-          serial,
+          identity.currentSerial(),
           System.Logger.Level.WARNING,
-          "the broker refuses the watcher's certificate " + serial + ": " + e.getMessage());
+          "the broker refuses the watcher's certificate "
+              + identity.currentSerial()
+              + ": "
+              + e.getMessage());
       return;
     }
     String refusal = judge(me);
     if (refusal != null) {
-      scopeRefusal = refusal;
-      source.stop();
-      LOG.log(System.Logger.Level.ERROR, "the watcher stops acting: {0}", refusal);
-    } else if (!sourceStarted) {
+      suspend(refusal);
+    } else {
       startSource();
     }
+  }
+
+  private void suspend(String refusal) {
+    source.stop();
+    scopeRefusal = refusal;
+    LOG.log(System.Logger.Level.ERROR, "the watcher stops acting: {0}", refusal);
   }
 
   private void reportOnce(String serial, System.Logger.Level level, String message) {
@@ -436,7 +482,9 @@ public final class Watcher implements AutoCloseable {
     LOG.log(System.Logger.Level.INFO, "watcher stopping");
     source.stop();
     try {
-      sourceThread.join(Duration.ofSeconds(5));
+      if (sourceStarted) {
+        sourceThread.join(Duration.ofSeconds(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

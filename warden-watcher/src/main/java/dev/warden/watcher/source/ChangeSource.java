@@ -79,7 +79,7 @@ public final class ChangeSource implements Runnable {
 
   /**
    * @param credential names the certificate the plane's next call would present, such as its
-   *     serial; the open watch stream is moved when it changes. Asked every half second.
+   *     serial; the open watch stream is moved when it changes. Asked before every poll.
    */
   public ChangeSource(
       AccessPlane plane,
@@ -175,7 +175,8 @@ public final class ChangeSource implements Runnable {
           return version;
         }
         WatchEvent event = changes.poll(Duration.ofMillis(500));
-        if (event != null) {
+        // A source stopped while it waited takes nothing more, not even what just arrived.
+        if (event != null && !stopping) {
           lastHeard = clock.instant();
           version = Math.max(version, event.resourceVersion());
           dispatch(event, lastHeard);
