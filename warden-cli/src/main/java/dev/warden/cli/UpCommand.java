@@ -179,6 +179,8 @@ final class UpCommand implements Callable<Integer> {
     if (Files.isRegularFile(directory.resolve(ClientIdentity.CERTIFICATE))) {
       try {
         ClientIdentity existing = ClientIdentity.load(directory);
+        // A short certificate is kept while the renewal loop can still renew it in time (a third
+        // of its life left); a person's while more than RENEW_BELOW is left.
         Duration keepAbove =
             ttl.compareTo(RENEW_BELOW.multipliedBy(2)) < 0 ? ttl.dividedBy(3) : RENEW_BELOW;
         if (existing.expires().isAfter(now.plus(keepAbove))) {
