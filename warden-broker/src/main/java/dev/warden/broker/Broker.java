@@ -1,11 +1,14 @@
 package dev.warden.broker;
 
 import dev.warden.broker.auth.Authenticator;
+import dev.warden.broker.auth.RoleBook;
 import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.ca.IssuedIdentity;
 import dev.warden.broker.catalog.CatalogSource;
 import dev.warden.broker.expiry.ExpiryScheduler;
 import dev.warden.broker.http.BrokerServer;
+import dev.warden.broker.identity.IdentityService;
+import dev.warden.broker.identity.LastSeen;
 import dev.warden.broker.service.AccessService;
 import dev.warden.broker.store.BrokerStore;
 import dev.warden.broker.store.BrokerStores;
@@ -16,8 +19,12 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running broker: CA, catalog, store, change feed, expiry and the HTTPS server.
@@ -35,6 +42,8 @@ public final class Broker implements AutoCloseable {
   private final BrokerStore store;
   private final ChangeFeed feed;
   private final ExpiryScheduler expiry;
+  private final LastSeen lastSeen;
+  private final RoleBook roles;
   private final BrokerServer server;
 
   private Broker(
@@ -44,6 +53,8 @@ public final class Broker implements AutoCloseable {
       BrokerStore store,
       ChangeFeed feed,
       ExpiryScheduler expiry,
+      LastSeen lastSeen,
+      RoleBook roles,
       BrokerServer server) {
     this.config = config;
     this.ca = ca;
@@ -51,13 +62,15 @@ public final class Broker implements AutoCloseable {
     this.store = store;
     this.feed = feed;
     this.expiry = expiry;
+    this.lastSeen = lastSeen;
+    this.roles = roles;
     this.server = server;
   }
 
   /**
    * Starts a broker and returns once it serves.
    *
-   * @throws InvalidFileException when the catalog file has errors, each with its position
+   * @throws InvalidFileException when the catalog or roles file has errors, each with its position
    * @throws IllegalStateException when the CA key is readable by others, or the CA is half there
    * @throws IOException when files cannot be read or written, or the address cannot be bound
    */
@@ -66,13 +79,17 @@ public final class Broker implements AutoCloseable {
         CertificateAuthority.openOrCreate(
             config.dataDirectory().resolve("ca"), config.clock().instant());
     CatalogSource catalog = CatalogSource.load(config.catalogFile());
+    RoleBook roles = loadRoles(config.rolesFile());
     BrokerStore store = BrokerStores.open(config.storeUrl(), config.dataDirectory());
     ChangeFeed feed = null;
     ExpiryScheduler expiry = null;
+    LastSeen lastSeen = null;
     try {
       feed = ChangeFeed.start(store);
       expiry = ExpiryScheduler.start(store, config.pendingTtl(), config.clock());
+      lastSeen = LastSeen.open(ca.directory());
       AccessService service = new AccessService(store, catalog, feed, expiry, config.clock());
+      IdentityService identities = new IdentityService(ca, lastSeen, feed, config.clock());
       List<String> names = serverNames(config.host());
       IssuedIdentity serverIdentity = ca.issueServer(names, config.clock().instant());
       BrokerServer server =
@@ -80,18 +97,23 @@ public final class Broker implements AutoCloseable {
               new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
               serverIdentity.asClientIdentity().sslContext(),
               service,
-              new Authenticator(ca.index()),
+              identities,
+              lastSeen,
+              new Authenticator(ca.index(), roles),
               feed,
               store,
               config.bookmarkInterval(),
               config.clock());
-      Broker broker = new Broker(config, ca, catalog, store, feed, expiry, server);
+      Broker broker = new Broker(config, ca, catalog, store, feed, expiry, lastSeen, roles, server);
       broker.logStarted(names);
       if (config.reloadOnHangup()) {
         HangupReload.install(catalog);
       }
       return broker;
     } catch (IOException | RuntimeException e) {
+      if (lastSeen != null) {
+        lastSeen.close();
+      }
       if (expiry != null) {
         expiry.close();
       }
@@ -134,6 +156,11 @@ public final class Broker implements AutoCloseable {
     return catalog;
   }
 
+  /** The roles this broker knows: the built-in ones and those of its roles file. */
+  public RoleBook roles() {
+    return roles;
+  }
+
   /** The store, for maintenance such as compaction. */
   public BrokerStore store() {
     return store;
@@ -144,6 +171,7 @@ public final class Broker implements AutoCloseable {
     server.close();
     feed.close();
     expiry.close();
+    lastSeen.close();
     store.close();
     LOG.log(Level.INFO, "broker stopped");
   }
@@ -153,7 +181,8 @@ public final class Broker implements AutoCloseable {
         Level.INFO,
         "broker started listen={0}:{1,number,#} data={2} catalog={3} store={4} pendingTtl={5}"
             + " bookmarkInterval={6} caSerial={7} serverNames={8} catalogRoles={9}"
-            + " catalogResources={10} catalogUsers={11} resourceVersion={12,number,#}",
+            + " catalogResources={10} catalogUsers={11} resourceVersion={12,number,#}"
+            + " rolesFile={13} roles={14}",
         config.host(),
         port(),
         config.dataDirectory(),
@@ -166,7 +195,16 @@ public final class Broker implements AutoCloseable {
         catalog.current().roles().size(),
         catalog.current().resources().size(),
         catalog.current().users().size(),
-        store.currentVersion());
+        store.currentVersion(),
+        config.rolesFile() == null ? "(none)" : config.rolesFile(),
+        roles.names());
+  }
+
+  private static RoleBook loadRoles(@Nullable Path file) throws IOException, InvalidFileException {
+    if (file == null) {
+      return RoleBook.builtIn();
+    }
+    return RoleBook.withFile(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
   }
 
   /** The names the server certificate carries: the listen host, and loopback names on loopback. */

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param bookmarkInterval the longest a watch stream goes without a bookmark
  * @param reloadOnHangup whether SIGHUP reloads the catalog; meant for the broker process, not for
  *     brokers embedded in tests
+ * @param rolesFile a roles file defining roles besides the built-in ones, or null for none
  */
 public record BrokerConfig(
     Path dataDirectory,
@@ -27,7 +28,8 @@ public record BrokerConfig(
     Duration pendingTtl,
     Duration bookmarkInterval,
     boolean reloadOnHangup,
-    Clock clock) {
+    Clock clock,
+    @Nullable Path rolesFile) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7443;
@@ -60,7 +62,8 @@ public record BrokerConfig(
         DEFAULT_PENDING_TTL,
         DEFAULT_BOOKMARK_INTERVAL,
         false,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        null);
   }
 
   public BrokerConfig withListen(String newHost, int newPort) {
@@ -73,7 +76,8 @@ public record BrokerConfig(
         pendingTtl,
         bookmarkInterval,
         reloadOnHangup,
-        clock);
+        clock,
+        rolesFile);
   }
 
   public BrokerConfig withStore(@Nullable String url) {
@@ -86,7 +90,8 @@ public record BrokerConfig(
         pendingTtl,
         bookmarkInterval,
         reloadOnHangup,
-        clock);
+        clock,
+        rolesFile);
   }
 
   public BrokerConfig withPendingTtl(Duration ttl) {
@@ -99,7 +104,8 @@ public record BrokerConfig(
         ttl,
         bookmarkInterval,
         reloadOnHangup,
-        clock);
+        clock,
+        rolesFile);
   }
 
   public BrokerConfig withBookmarkInterval(Duration interval) {
@@ -112,7 +118,8 @@ public record BrokerConfig(
         pendingTtl,
         interval,
         reloadOnHangup,
-        clock);
+        clock,
+        rolesFile);
   }
 
   public BrokerConfig withReloadOnHangup(boolean reload) {
@@ -125,7 +132,8 @@ public record BrokerConfig(
         pendingTtl,
         bookmarkInterval,
         reload,
-        clock);
+        clock,
+        rolesFile);
   }
 
   public BrokerConfig withClock(Clock newClock) {
@@ -138,7 +146,23 @@ public record BrokerConfig(
         pendingTtl,
         bookmarkInterval,
         reloadOnHangup,
-        newClock);
+        newClock,
+        rolesFile);
+  }
+
+  /** This configuration with roles defined in {@code file} besides the built-in ones. */
+  public BrokerConfig withRoles(@Nullable Path file) {
+    return new BrokerConfig(
+        dataDirectory,
+        catalogFile,
+        host,
+        port,
+        storeUrl,
+        pendingTtl,
+        bookmarkInterval,
+        reloadOnHangup,
+        clock,
+        file);
   }
 
   /** The store URL with any password replaced, for logs. */

@@ -53,6 +53,15 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "How long a request may stay pending, e.g. PT1H or 30m (default: PT1H).")
   String pendingTtl;
 
+  @Option(
+      names = "--roles",
+      paramLabel = "FILE",
+      description =
+          "YAML file defining roles as {resource, verbs} rules besides the built-in ones"
+              + " (docs/identity.md).")
+  @org.jspecify.annotations.Nullable
+  Path roles;
+
   @Override
   public Integer call() throws Exception {
     int colon = listen.lastIndexOf(':');
@@ -68,6 +77,7 @@ public final class BrokerCommand implements Callable<Integer> {
             .withListen(host, port)
             .withStore(store)
             .withPendingTtl(ttl)
+            .withRoles(roles)
             .withReloadOnHangup(true);
     oneLineLogs();
 
@@ -75,10 +85,17 @@ public final class BrokerCommand implements Callable<Integer> {
     try {
       broker = Broker.start(config);
     } catch (InvalidFileException e) {
-      spec.commandLine().getErr().println("warden: the catalog has errors:\n" + e.getMessage());
+      boolean inRoles = roles != null && e.diagnostics().get(0).source().equals(roles.toString());
+      String file = inRoles ? "roles file" : "catalog";
+      spec.commandLine()
+          .getErr()
+          .println("warden: the " + file + " has errors:\n" + e.getMessage());
       return 1;
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("warden: " + e.getMessage());
+      return 1;
+    } catch (java.nio.file.NoSuchFileException e) {
+      spec.commandLine().getErr().println("warden: " + e.getFile() + ": no such file");
       return 1;
     }
     spec.commandLine().getOut().println("broker listening on " + broker.uri());

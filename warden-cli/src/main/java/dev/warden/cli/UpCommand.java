@@ -3,6 +3,7 @@ package dev.warden.cli;
 import dev.warden.api.client.ClientIdentity;
 import dev.warden.broker.Broker;
 import dev.warden.broker.BrokerConfig;
+import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.core.catalog.Catalog;
 import dev.warden.core.catalog.User;
 import dev.warden.core.yaml.InvalidFileException;
@@ -20,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +32,9 @@ import picocli.CommandLine.Option;
  *
  * <p>A broker on SQLite in the data directory and a watcher with its own identity, talking over
  * mTLS on loopback exactly as they would as separate services. The first run creates the CA and
- * identities; later runs reuse them, issuing fresh certificates only for those about to expire.
+ * identities; later runs reuse them, issuing fresh certificates only for those about to expire. The
+ * watcher is a bot with a one-hour certificate, renewed in this process through the broker's
+ * renewal endpoint exactly as the {@code warden identity renew --loop} sidecar would.
  */
 @Command(
     name = "up",
@@ -46,7 +47,8 @@ final class UpCommand implements Callable<Integer> {
   /** Certificates are issued again when less than this is left of them. */
   private static final Duration RENEW_BELOW = Duration.ofHours(8);
 
-  private static final Duration HUMAN_TTL = Duration.ofHours(24);
+  private static final Duration HUMAN_TTL = CertificateAuthority.DEFAULT_HUMAN_TTL;
+  private static final Duration BOT_TTL = CertificateAuthority.DEFAULT_BOT_TTL;
 
   @Option(
       names = "--data",
@@ -116,7 +118,8 @@ final class UpCommand implements Callable<Integer> {
     Files.writeString(dataDir.resolve(BrokerOptions.URL_FILE), broker.uri() + "\n");
     Path identities = dataDir.resolve("identities");
     List<String> issued = ensureIdentities(broker, identities);
-    ScheduledExecutorService renewals = renewWatcherIdentity(broker, identities);
+    AtomicBoolean stopRenewal = new AtomicBoolean();
+    renewWatcherIdentity(broker, identities, stopRenewal);
 
     WatcherConfig config =
         new WatcherConfig(
@@ -135,12 +138,12 @@ final class UpCommand implements Callable<Integer> {
       watcher = Watcher.start(config, Clock.systemUTC());
     } catch (Watcher.StartupException e) {
       err.println("warden: the watcher cannot start:\n" + e.getMessage());
-      renewals.shutdownNow();
+      stopRenewal.set(true);
       broker.close();
       return 1;
     }
     printSummary(broker, watcher, dataDir, policyFile, catalogFile, issued);
-    awaitShutdown(broker, watcher, renewals);
+    awaitShutdown(broker, watcher, stopRenewal);
     return 0;
   }
 
@@ -157,7 +160,7 @@ final class UpCommand implements Callable<Integer> {
     if (ensure(broker, identities, "admin", "admin", HUMAN_TTL, now)) {
       issued.add("admin");
     }
-    if (ensure(broker, identities, "watcher", "watcher", HUMAN_TTL, now)) {
+    if (ensure(broker, identities, "watcher", "watcher", BOT_TTL, now)) {
       issued.add("watcher");
     }
     Catalog current = broker.catalog().current();
@@ -176,7 +179,11 @@ final class UpCommand implements Callable<Integer> {
     if (Files.isRegularFile(directory.resolve(ClientIdentity.CERTIFICATE))) {
       try {
         ClientIdentity existing = ClientIdentity.load(directory);
-        if (existing.expires().isAfter(now.plus(RENEW_BELOW))) {
+        // A short certificate is kept while the renewal loop can still renew it in time (a third
+        // of its life left); a person's while more than RENEW_BELOW is left.
+        Duration keepAbove =
+            ttl.compareTo(RENEW_BELOW.multipliedBy(2)) < 0 ? ttl.dividedBy(3) : RENEW_BELOW;
+        if (existing.expires().isAfter(now.plus(keepAbove))) {
           return false;
         }
       } catch (IllegalArgumentException e) {
@@ -188,29 +195,31 @@ final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * Keeps the in-process watcher's certificate fresh: it is rewritten on disk before it runs low,
-   * and the watcher picks the new files up on its next connection.
+   * Keeps the in-process watcher's certificate fresh by renewing it through the broker, the path a
+   * separate watcher's sidecar takes; the watcher picks the new files up and moves its watch stream
+   * to the new certificate. A refused renewal is logged and ends the renewals: the watcher then
+   * reports its certificate's expiry in its readiness and metrics.
    */
-  private static ScheduledExecutorService renewWatcherIdentity(Broker broker, Path identities) {
-    ScheduledExecutorService renewals =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("warden-up-renew").daemon().factory());
-    renewals.scheduleAtFixedRate(
-        () -> {
-          try {
-            ensure(broker, identities, "watcher", "watcher", HUMAN_TTL, Instant.now());
-          } catch (IOException | RuntimeException e) {
-            System.getLogger(UpCommand.class.getName())
-                .log(
-                    System.Logger.Level.ERROR,
-                    "renewing the watcher identity failed: {0}",
-                    e.getMessage());
-          }
-        },
-        1,
-        1,
-        TimeUnit.HOURS);
-    return renewals;
+  private static void renewWatcherIdentity(Broker broker, Path identities, AtomicBoolean stop) {
+    IdentityRenewer renewer =
+        new IdentityRenewer(broker.uri(), identities.resolve("watcher"), Clock.systemUTC());
+    Thread.ofPlatform()
+        .name("warden-up-renew")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                renewer.loop(stop::get);
+              } catch (IdentityRenewer.RenewalFailed e) {
+                System.getLogger(UpCommand.class.getName())
+                    .log(
+                        System.Logger.Level.ERROR,
+                        "renewing the watcher identity stopped: {0}",
+                        e.getMessage());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
   }
 
   private void printSummary(
@@ -246,8 +255,7 @@ final class UpCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static void awaitShutdown(
-      Broker broker, Watcher watcher, ScheduledExecutorService renewals)
+  private static void awaitShutdown(Broker broker, Watcher watcher, AtomicBoolean stopRenewal)
       throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     // One handler for both: a second registration would replace the first.
@@ -260,7 +268,7 @@ final class UpCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  renewals.shutdownNow();
+                  stopRenewal.set(true);
                   watcher.close();
                   broker.close();
                   stopped.countDown();

@@ -36,6 +36,14 @@ final class WatchCommand implements Callable<Integer> {
   Path config;
 
   @Option(
+      names = "--allow-broader-identity",
+      description =
+          "Start even when the identity holds permissions beyond what the watcher needs; warns at"
+              + " every start and sets warden_identity_excess_permissions above 0. Also the"
+              + " configuration key allowBroaderIdentity.")
+  boolean allowBroaderIdentity;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "text",
@@ -57,6 +65,9 @@ final class WatchCommand implements Callable<Integer> {
     } catch (UserError e) {
       spec.commandLine().getErr().println("warden: " + e.getMessage());
       return 1;
+    }
+    if (allowBroaderIdentity) {
+      watcherConfig = watcherConfig.withAllowBroaderIdentity(true);
     }
     return run(watcherConfig, spec);
   }

@@ -9,10 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The watcher's machine identity, read again from disk whenever its certificate file changes, so
- * that a renewed certificate is used by the next connection without a restart.
+ * The watcher's machine identity, read again from disk when its certificate file changes, so that a
+ * renewed certificate is used without a restart.
+ *
+ * <p>A renewed certificate is not used as soon as it appears: {@link #renewed()} offers it, the
+ * watcher checks its permissions with the broker, and only then {@link #adopt adopts} it, so that
+ * every call goes out with a certificate whose scope was checked.
  */
 final class IdentitySource {
 
@@ -21,26 +27,30 @@ final class IdentitySource {
   private final URI broker;
   private final Path directory;
   private volatile Loaded loaded;
+  private @Nullable FileTime unreadable;
 
-  private record Loaded(ClientIdentity identity, BrokerClient client, FileTime modified) {}
+  /** An identity read from disk, with a client presenting it. */
+  record Loaded(ClientIdentity identity, BrokerClient client, FileTime modified) {
+
+    String serial() {
+      return identity.certificate().getSerialNumber().toString(16);
+    }
+  }
 
   IdentitySource(URI broker, Path directory) {
     this.broker = broker;
     this.directory = directory;
-    this.loaded = load();
+    this.loaded = load(modifiedTime());
   }
 
-  /** The client for the current certificate, reloading it first if the files changed. */
+  /** The client for the certificate in use. */
   BrokerClient client() {
-    refresh();
     return loaded.client();
   }
 
   /** The name and certificate serial the watcher acts as, for the decision log. */
   DecisionEntry.Actor actor() {
-    ClientIdentity identity = loaded.identity();
-    return new DecisionEntry.Actor(
-        identity.name(), identity.certificate().getSerialNumber().toString(16));
+    return new DecisionEntry.Actor(loaded.identity().name(), loaded.serial());
   }
 
   /** The private key of the certificate in force, for signing decision log checkpoints. */
@@ -56,33 +66,52 @@ final class IdentitySource {
     return loaded.identity().name();
   }
 
-  private void refresh() {
-    FileTime modified = modifiedTime();
-    if (modified != null && !modified.equals(loaded.modified())) {
-      synchronized (this) {
-        if (!modified.equals(loaded.modified())) {
-          try {
-            loaded = load();
-            LOG.log(
-                System.Logger.Level.INFO,
-                "identity reloaded: name={0} serial={1} expires={2}",
-                actor().name(),
-                actor().serial(),
-                expires());
-          } catch (RuntimeException e) {
-            // A half-written renewal: keep the certificate we have and try on the next call.
-            LOG.log(
-                System.Logger.Level.WARNING,
-                "identity files changed but cannot be read yet:" + " {0}",
-                e.getMessage());
-          }
-        }
-      }
-    }
+  /** The serial of the certificate in use. */
+  String currentSerial() {
+    return loaded.serial();
   }
 
-  private Loaded load() {
+  /**
+   * A certificate on disk newer than the one in use, once its files can be read as a whole; empty
+   * when there is none. One {@code stat} when nothing changed, so it may be asked often.
+   */
+  synchronized Optional<Loaded> renewed() {
     FileTime modified = modifiedTime();
+    if (modified == null || modified.equals(loaded.modified()) || modified.equals(unreadable)) {
+      return Optional.empty();
+    }
+    Loaded candidate;
+    try {
+      candidate = load(modified);
+    } catch (RuntimeException e) {
+      // Half written, or a key beside the wrong certificate: keep the identity in use and look
+      // again when the files change once more.
+      unreadable = modified;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "identity files changed but cannot be used yet: {0}",
+          e.getMessage());
+      return Optional.empty();
+    }
+    if (candidate.serial().equals(loaded.serial())) {
+      loaded = candidate;
+      return Optional.empty();
+    }
+    return Optional.of(candidate);
+  }
+
+  /** Uses {@code candidate} from now on: every new call presents it. */
+  void adopt(Loaded candidate) {
+    loaded = candidate;
+    LOG.log(
+        System.Logger.Level.INFO,
+        "identity renewed and in use: name={0} serial={1} expires={2}",
+        candidate.identity().name(),
+        candidate.serial(),
+        candidate.identity().expires());
+  }
+
+  private Loaded load(@Nullable FileTime modified) {
     ClientIdentity identity = ClientIdentity.load(directory);
     return new Loaded(
         identity,
@@ -90,7 +119,7 @@ final class IdentitySource {
         modified == null ? FileTime.fromMillis(0) : modified);
   }
 
-  private @org.jspecify.annotations.Nullable FileTime modifiedTime() {
+  private @Nullable FileTime modifiedTime() {
     try {
       return Files.getLastModifiedTime(directory.resolve(ClientIdentity.CERTIFICATE));
     } catch (IOException e) {

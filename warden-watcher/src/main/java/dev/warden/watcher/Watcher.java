@@ -1,5 +1,6 @@
 package dev.warden.watcher;
 
+import dev.warden.api.v1.WhoAmI;
 import dev.warden.core.catalog.Catalog;
 import dev.warden.core.policy.Policy;
 import dev.warden.watcher.cache.AccessCache;
@@ -10,6 +11,7 @@ import dev.warden.watcher.log.DecisionLog;
 import dev.warden.watcher.log.OpenIntent;
 import dev.warden.watcher.metrics.Metrics;
 import dev.warden.watcher.metrics.WatcherMetrics;
+import dev.warden.watcher.plane.AccessPlane;
 import dev.warden.watcher.plane.BrokerPlane;
 import dev.warden.watcher.reconcile.PolicyHolder;
 import dev.warden.watcher.reconcile.Reconciler;
@@ -23,18 +25,27 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The running watcher: change source, cache, per-user queue, reconciler, decision log, status
  * endpoints and policy reloads, started together and stopped in order.
+ *
+ * <p>Before it acts, the watcher asks the broker what its identity may do ({@code GET /v1/whoami})
+ * and compares that with exactly what it needs ({@link ScopeCheck}): a missing permission refuses
+ * the start, and so does an extra one unless the configuration allows a broader identity. The check
+ * is made again whenever a renewed certificate appears on disk; a renewed identity that no longer
+ * fits stops the watcher from acting. When the broker cannot be reached at start, the watcher
+ * starts but takes no event until the check has passed.
  */
 public final class Watcher implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
   private static final int WORKERS = 8;
   private static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration IDENTITY_CHECK = Duration.ofMillis(500);
 
   private final WatcherConfig config;
   private final Clock clock;
@@ -48,10 +59,16 @@ public final class Watcher implements AutoCloseable {
   private final ChangeSource source;
   private final Thread sourceThread;
   private final Thread policyWatch;
+  private final Thread identityWatch;
+  private final BrokerPlane plane;
   private final StatusServer status;
   private final @Nullable Shadow shadow;
   private volatile boolean closed;
   private volatile @Nullable FileTime policyModified;
+  private volatile boolean sourceStarted;
+  private volatile @Nullable String scopeRefusal;
+  private volatile int excessPermissions;
+  private @Nullable String reportedProblemFor;
 
   /** The watcher could not start; the message says why, ready for the operator. */
   public static final class StartupException extends Exception {
@@ -84,14 +101,16 @@ public final class Watcher implements AutoCloseable {
                 WatcherMetrics.FSYNC_BUCKETS,
                 nanos / 1e9));
 
-    BrokerPlane plane = new BrokerPlane(identity::client);
+    this.plane = new BrokerPlane(identity::client);
     this.shadow =
         shadowPolicy == null ? null : new Shadow(shadowPolicy, log, metrics, identity::actor);
     Reconciler reconciler =
         new Reconciler(
             cache, catalog::get, policies, log, plane, clock, identity::actor, metrics, shadow);
     this.queue = new UserQueue(WORKERS, reconciler::reconcile);
-    this.source = new ChangeSource(plane, cache, queue, catalog::set, config, clock, metrics);
+    this.source =
+        new ChangeSource(
+            plane, cache, queue, catalog::set, config, clock, metrics, identity::currentSerial);
     registerGauges();
     try {
       this.status = new StatusServer(config.listen(), this::notReady, metrics);
@@ -103,13 +122,17 @@ public final class Watcher implements AutoCloseable {
     this.sourceThread = Thread.ofPlatform().name("warden-source").daemon().unstarted(source);
     this.policyWatch =
         Thread.ofPlatform().name("warden-policy-watch").daemon().unstarted(this::watchPolicy);
+    this.identityWatch =
+        Thread.ofPlatform().name("warden-identity-watch").daemon().unstarted(this::watchIdentity);
   }
 
   /**
    * Starts a watcher.
    *
    * @throws StartupException when the policy is invalid, the identity or decision log cannot be
-   *     used, or the status port cannot be bound; the message says which and why
+   *     used, the identity's permissions are not exactly what the watcher needs (or broader, when
+   *     the configuration allows that), or the status port cannot be bound; the message says which
+   *     and why
    */
   public static Watcher start(WatcherConfig config, Clock clock) throws StartupException {
     Policy policy;
@@ -128,22 +151,20 @@ public final class Watcher implements AutoCloseable {
     }
     Watcher watcher = new Watcher(config, clock, policy, shadowPolicy);
     watcher.logStart(policy);
-    if (config.shadowPolicy() != null) {
-      // Accepted by the configuration so that files written for a later version still load, but
-      // nothing evaluates it yet; say so rather than let an operator believe it runs.
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "shadowPolicy is set but shadow evaluation is not implemented; {0} is ignored",
-          config.shadowPolicy());
-    }
     // The configured port may be 0; this line says which one was bound.
     LOG.log(
         System.Logger.Level.INFO,
         "status endpoints listening: address={0}:{1} paths=/healthz,/readyz,/metrics",
         config.listen().getHostString(),
         Integer.toString(watcher.statusPort()));
-    watcher.sourceThread.start();
+    try {
+      watcher.checkScopeAtStart();
+    } catch (StartupException e) {
+      watcher.close();
+      throw e;
+    }
     watcher.policyWatch.start();
+    watcher.identityWatch.start();
     return watcher;
   }
 
@@ -186,9 +207,14 @@ public final class Watcher implements AutoCloseable {
         WatcherMetrics.CACHE_REQUESTS, "Requests in the watcher's cache.", cache::requestCount);
     metrics.gauge(WatcherMetrics.CACHE_LOCKS, "Locks in the watcher's cache.", cache::lockCount);
     metrics.gauge(
-        "warden_identity_expiry_seconds",
-        "Seconds until the watcher's certificate" + " expires.",
+        WatcherMetrics.IDENTITY_EXPIRY,
+        "Seconds until the watcher's certificate expires; negative once it has.",
         () -> Duration.between(clock.instant(), identity.expires()).toSeconds());
+    metrics.gauge(
+        WatcherMetrics.IDENTITY_EXCESS,
+        "Permissions the watcher's identity holds beyond what it needs; above 0 only with"
+            + " allowBroaderIdentity.",
+        () -> excessPermissions);
     metrics.gauge(
         "warden_decision_log_healthy",
         "1 while the decision log can be written.",
@@ -207,8 +233,16 @@ public final class Watcher implements AutoCloseable {
           + "); no action is"
           + " sent until it can";
     }
+    if (scopeRefusal != null) {
+      return "the watcher stopped acting: " + scopeRefusal;
+    }
     if (identity.expires().isBefore(clock.instant())) {
-      return "the watcher's certificate expired at " + identity.expires();
+      return "the watcher's certificate expired at "
+          + identity.expires()
+          + "; it cannot act until its identity is renewed";
+    }
+    if (!sourceStarted) {
+      return "the watcher's permissions have not been checked with the broker yet";
     }
     if (!source.synced()) {
       return "the first listing of the access plane has not completed";
@@ -292,6 +326,184 @@ public final class Watcher implements AutoCloseable {
     }
   }
 
+  private void checkScopeAtStart() throws StartupException {
+    WhoAmI me;
+    try {
+      me = plane.whoami();
+    } catch (AccessPlane.PermanentFailure e) {
+      throw new StartupException(
+          "the broker refuses the watcher's identity " + identity.name() + ": " + e.getMessage());
+    } catch (AccessPlane.TransientFailure e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the broker cannot be asked what the watcher may do yet; it acts once it has checked:"
+              + " {0}",
+          e.getMessage());
+      return;
+    }
+    String refusal = judge(me);
+    if (refusal != null) {
+      throw new StartupException(refusal);
+    }
+    startSource();
+  }
+
+  /**
+   * Compares the identity's permissions with the watcher's needs: null when it may run, with the
+   * excess logged as a warning when the configuration accepts it; otherwise why it may not.
+   */
+  private @Nullable String judge(WhoAmI me) {
+    ScopeCheck.Result result = ScopeCheck.compare(me.permissions());
+    String who = "identity " + me.name() + " (roles " + String.join(", ", me.roles()) + ")";
+    excessPermissions = result.excess().size();
+    if (!result.missing().isEmpty()) {
+      return who
+          + " lacks permissions the watcher needs: "
+          + ScopeCheck.describe(result.missing())
+          + "; issue the watcher an identity with the watcher role";
+    }
+    if (!result.excess().isEmpty()) {
+      if (!config.allowBroaderIdentity()) {
+        return who
+            + " holds "
+            + result.excess().size()
+            + " permissions the watcher does not need: "
+            + ScopeCheck.describe(result.excess())
+            + "; issue it the watcher role only, or accept the risk with --allow-broader-identity"
+            + " (allowBroaderIdentity: true)";
+      }
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the watcher runs with a broader identity than it needs, because allowBroaderIdentity"
+              + " is set: identity={0} serial={1} excess={2} extra=[{3}]",
+          me.name(),
+          me.serial(),
+          result.excess().size(),
+          ScopeCheck.describe(result.excess()));
+    }
+    LOG.log(
+        System.Logger.Level.INFO,
+        "watcher permissions checked: identity={0} serial={1} roles={2} excess={3}",
+        me.name(),
+        me.serial(),
+        me.roles(),
+        result.excess().size());
+    return null;
+  }
+
+  private void startSource() {
+    sourceStarted = true;
+    sourceThread.start();
+  }
+
+  /**
+   * Twice a second: check and adopt a renewed certificate, start acting once the permissions are
+   * checked, report expiry.
+   */
+  private void watchIdentity() {
+    while (!closed) {
+      try {
+        Thread.sleep(IDENTITY_CHECK.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        checkIdentity();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "checking the watcher's identity failed", e);
+      }
+    }
+  }
+
+  private void checkIdentity() {
+    if (scopeRefusal != null) {
+      return;
+    }
+    Optional<IdentitySource.Loaded> renewed = identity.renewed();
+    if (renewed.isPresent()) {
+      checkRenewed(renewed.get());
+    } else if (!sourceStarted) {
+      checkCurrent();
+    }
+    if (!identity.expires().isAfter(clock.instant())) {
+      reportOnce(
+          identity.currentSerial(),
+          System.Logger.Level.ERROR,
+          "the watcher's certificate expired at "
+              + identity.expires()
+              + " (serial "
+              + identity.currentSerial()
+              + "); the broker refuses it, so the watcher cannot act until its identity is renewed"
+              + " (warden identity renew)");
+    }
+  }
+
+  /** Asks the broker about a renewed certificate before any call presents it. */
+  private void checkRenewed(IdentitySource.Loaded candidate) {
+    WhoAmI me;
+    try {
+      me = new BrokerPlane(candidate::client).whoami();
+    } catch (AccessPlane.TransientFailure e) {
+      return;
+    } catch (AccessPlane.PermanentFailure e) {
+      reportOnce(
+          candidate.serial(),
+          System.Logger.Level.WARNING,
+          "the broker refuses the renewed certificate "
+              + candidate.serial()
+              + ": "
+              + e.getMessage());
+      return;
+    }
+    String refusal = judge(me);
+    if (refusal != null) {
+      suspend(refusal);
+      return;
+    }
+    identity.adopt(candidate);
+    if (!sourceStarted) {
+      startSource();
+    }
+  }
+
+  /** The check that could not be made at start, made as soon as the broker answers. */
+  private void checkCurrent() {
+    WhoAmI me;
+    try {
+      me = plane.whoami();
+    } catch (AccessPlane.TransientFailure e) {
+      return;
+    } catch (AccessPlane.PermanentFailure e) {
+      reportOnce(
+          identity.currentSerial(),
+          System.Logger.Level.WARNING,
+          "the broker refuses the watcher's certificate "
+              + identity.currentSerial()
+              + ": "
+              + e.getMessage());
+      return;
+    }
+    String refusal = judge(me);
+    if (refusal != null) {
+      suspend(refusal);
+    } else {
+      startSource();
+    }
+  }
+
+  private void suspend(String refusal) {
+    source.stop();
+    scopeRefusal = refusal;
+    LOG.log(System.Logger.Level.ERROR, "the watcher stops acting: {0}", refusal);
+  }
+
+  private void reportOnce(String serial, System.Logger.Level level, String message) {
+    if (!serial.equals(reportedProblemFor)) {
+      reportedProblemFor = serial;
+      LOG.log(level, message);
+    }
+  }
+
   private static @Nullable FileTime modified(Path file) {
     try {
       return Files.getLastModifiedTime(file);
@@ -310,11 +522,14 @@ public final class Watcher implements AutoCloseable {
     LOG.log(System.Logger.Level.INFO, "watcher stopping");
     source.stop();
     try {
-      sourceThread.join(Duration.ofSeconds(5));
+      if (sourceStarted) {
+        sourceThread.join(Duration.ofSeconds(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     policyWatch.interrupt();
+    identityWatch.interrupt();
     queue.close(Duration.ofSeconds(10));
     closeQuietly();
     status.close();

@@ -5,12 +5,16 @@ import dev.warden.api.json.JsonInputException;
 import dev.warden.api.v1.AccessView;
 import dev.warden.api.v1.CatalogObject;
 import dev.warden.api.v1.EventList;
+import dev.warden.api.v1.IdentityList;
+import dev.warden.api.v1.IdentityObject;
 import dev.warden.api.v1.LockList;
 import dev.warden.api.v1.LockObject;
 import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.NewReview;
 import dev.warden.api.v1.Problem;
+import dev.warden.api.v1.RenewRequest;
+import dev.warden.api.v1.RenewedCertificate;
 import dev.warden.api.v1.RequestList;
 import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.WhoAmI;
@@ -127,6 +131,46 @@ public final class BrokerClient {
   /** Who the broker takes this client for, and what it may do. */
   public WhoAmI whoami() {
     return decode("GET /v1/whoami", expect("GET /v1/whoami", get("/v1/whoami"), 200), WhoAmI.class);
+  }
+
+  /**
+   * Renews the client's certificate ({@code POST /v1/identity/renew}): the broker signs the public
+   * key of {@code csr} for this client's identity, roles and lifetime.
+   *
+   * @param csr a PEM PKCS#10 signing request made with the new private key
+   * @throws ProblemException when the broker refuses: 401 for a certificate it no longer accepts,
+   *     403 for a locked identity, 400 for a bad signing request
+   */
+  public RenewedCertificate renew(String csr) {
+    return call(
+        "POST /v1/identity/renew",
+        post("/v1/identity/renew", new RenewRequest(csr)),
+        200,
+        RenewedCertificate.class);
+  }
+
+  /** Every identity the broker's CA issued, with its certificates, last call and locks. */
+  public IdentityList identities() {
+    return call("GET /v1/identities", get("/v1/identities"), 200, IdentityList.class);
+  }
+
+  /**
+   * One identity of the inventory.
+   *
+   * @throws ProblemException.NotFoundException when the CA never issued one of that name
+   */
+  public IdentityObject identity(String name) {
+    return call(
+        "GET /v1/identities/{name}",
+        get("/v1/identities/" + encode(name)),
+        200,
+        IdentityObject.class);
+  }
+
+  /** Deletes an identity: none of its certificates is accepted any more, nor renewed. */
+  public void deleteIdentity(String name) {
+    HttpRequest request = builder("/v1/identities/" + encode(name)).DELETE().build();
+    expect("DELETE /v1/identities/{name}", request, 200);
   }
 
   /** The catalog in force. */

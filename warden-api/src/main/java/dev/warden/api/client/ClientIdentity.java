@@ -1,10 +1,13 @@
 package dev.warden.api.client;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -40,13 +43,49 @@ public final class ClientIdentity {
   /**
    * Reads {@code tls.crt}, {@code tls.key} (PKCS#8, EC or RSA) and {@code ca.crt} from a directory.
    *
-   * @throws IllegalArgumentException naming the file and what is wrong with it
+   * @throws IllegalArgumentException naming the file and what is wrong with it, including a key
+   *     that does not belong to the certificate (as while a renewal is half written)
    */
   public static ClientIdentity load(Path directory) {
     List<X509Certificate> chain = Pem.readCertificates(directory.resolve(CERTIFICATE));
     PrivateKey key = Pem.readPrivateKey(directory.resolve(KEY));
     List<X509Certificate> ca = Pem.readCertificates(directory.resolve(CA));
+    if (chain.isEmpty() || ca.isEmpty()) {
+      throw new IllegalArgumentException(
+          directory + " holds no certificate in " + (chain.isEmpty() ? CERTIFICATE : CA));
+    }
+    if (!belongsTo(key, chain.get(0))) {
+      throw new IllegalArgumentException(
+          directory.resolve(KEY) + " is not the private key of " + directory.resolve(CERTIFICATE));
+    }
     return new ClientIdentity(chain, key, ca);
+  }
+
+  /** Whether {@code key} signs what the certificate's public key verifies. */
+  private static boolean belongsTo(PrivateKey key, X509Certificate certificate) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> null;
+        };
+    if (algorithm == null) {
+      return true;
+    }
+    try {
+      byte[] probe = "warden: does this key belong to this certificate?".getBytes(UTF_8);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** An identity from values already in memory, such as a test's freshly issued certificate. */
@@ -77,6 +116,11 @@ public final class ClientIdentity {
     return key;
   }
 
+  /** The CA certificates the broker's certificate must chain to. */
+  public List<X509Certificate> trusted() {
+    return trusted;
+  }
+
   /** A TLS context that presents this identity and trusts only its CA. */
   public SSLContext sslContext() {
     try {
@@ -104,7 +148,8 @@ public final class ClientIdentity {
     }
   }
 
-  static String commonName(X500Principal subject) {
+  /** The common name of a certificate subject, unescaped; the whole name when it has none. */
+  public static String commonName(X500Principal subject) {
     Matcher cn = Pattern.compile("(?:^|,)\\s*CN=((?:\\\\.|[^,\\\\])+)").matcher(subject.getName());
     return cn.find() ? cn.group(1).replace("\\", "") : subject.getName();
   }

@@ -58,7 +58,20 @@ public final class Pem {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static List<X509Certificate> readCertificates(Path file) {
-    List<byte[]> blocks = blocks(file, "CERTIFICATE");
+    return certificates(blocks(file, "CERTIFICATE"), file.toString());
+  }
+
+  /**
+   * Reads every certificate of PEM text, such as a renewal's answer.
+   *
+   * @param what names the text in messages
+   * @throws IllegalArgumentException naming {@code what} and what is wrong with it
+   */
+  public static List<X509Certificate> parseCertificates(String pem, String what) {
+    return certificates(blocks(pem, "CERTIFICATE", what), what);
+  }
+
+  private static List<X509Certificate> certificates(List<byte[]> blocks, String what) {
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
       List<X509Certificate> certificates = new ArrayList<>();
@@ -68,7 +81,7 @@ public final class Pem {
       }
       return certificates;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(file + " holds a certificate that cannot be read: " + e);
+      throw new IllegalArgumentException(what + " holds a certificate that cannot be read: " + e);
     }
   }
 
@@ -105,6 +118,10 @@ public final class Pem {
     } catch (IOException e) {
       throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage());
     }
+    return blocks(text, label, file.toString());
+  }
+
+  private static List<byte[]> blocks(String text, String label, String what) {
     List<byte[]> blocks = new ArrayList<>();
     Matcher matcher = BLOCK.matcher(text);
     while (matcher.find()) {
@@ -114,7 +131,7 @@ public final class Pem {
     }
     if (blocks.isEmpty()) {
       throw new IllegalArgumentException(
-          file + " holds no PEM block '" + label + "'" + hint(text, label));
+          what + " holds no PEM block '" + label + "'" + hint(text, label));
     }
     return blocks;
   }

@@ -8,10 +8,8 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -26,15 +24,25 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The TLS layer has already checked that the chain leads to the broker's CA. This class checks
  * what TLS does not: that the certificate is still valid now (a TLS session can outlive it), that
- * the CA's index knows its serial, and that its subject names one identity with known roles.
+ * the CA's index knows its serial and its identity was not deleted, and that its subject names one
+ * identity whose roles the broker knows.
+ *
+ * <p>Callers are cached by serial; the cache is dropped whenever the index has seen a deletion.
  */
 public final class Authenticator {
 
   private final IssuedIndex index;
+  private final RoleBook roles;
   private final ConcurrentMap<BigInteger, Caller> known = new ConcurrentHashMap<>();
+  private volatile long deletionsSeen;
 
-  public Authenticator(IssuedIndex index) {
+  public Authenticator(IssuedIndex index, RoleBook roles) {
     this.index = index;
+    this.roles = roles;
+  }
+
+  public RoleBook roles() {
+    return roles;
   }
 
   /**
@@ -56,6 +64,11 @@ public final class Authenticator {
     if (now.isBefore(certificate.getNotBefore().toInstant())) {
       throw new CallFailure.Unauthenticated(
           "the client certificate is not valid before " + certificate.getNotBefore().toInstant());
+    }
+    long deletions = index.deletions();
+    if (deletions != deletionsSeen) {
+      known.clear();
+      deletionsSeen = deletions;
     }
     Caller cached = known.get(certificate.getSerialNumber());
     if (cached != null) {
@@ -93,10 +106,22 @@ public final class Authenticator {
               + ", but it was issued to "
               + entry.get().name());
     }
-    Set<BuiltInRole> roles = EnumSet.noneOf(BuiltInRole.class);
-    for (String role : values(subject, BCStyle.OU)) {
-      roles.add(
-          BuiltInRole.parse(role)
+    if (entry.get().deleted() != null) {
+      throw new CallFailure.Unauthenticated(
+          "identity "
+              + names.get(0)
+              + " was deleted at "
+              + entry.get().deleted()
+              + "; its certificates (this one has serial "
+              + serial
+              + ") are no longer accepted");
+    }
+    List<String> roleNames = values(subject, BCStyle.OU);
+    List<RoleDefinition> definitions = new ArrayList<>();
+    for (String role : roleNames) {
+      definitions.add(
+          roles
+              .find(role)
               .orElseThrow(
                   () ->
                       new CallFailure.Unauthenticated(
@@ -105,13 +130,39 @@ public final class Authenticator {
                               + " has role '"
                               + role
                               + "', which this broker does not know; known roles are "
-                              + BuiltInRole.names())));
+                              + roles.names())));
     }
-    if (roles.isEmpty()) {
+    if (definitions.isEmpty()) {
       throw new CallFailure.Unauthenticated(
           "identity " + names.get(0) + " has no role in its certificate");
     }
-    return new Caller(names.get(0), roles, serial, certificate.getNotAfter().toInstant());
+    return new Caller(
+        names.get(0),
+        roleNames,
+        Grants.of(definitions),
+        serial,
+        certificate.getNotAfter().toInstant(),
+        entry.get().kind());
+  }
+
+  /**
+   * Why a caller authenticated earlier is no longer accepted at {@code now}, such as on a long
+   * watch stream: its certificate expired or its identity was deleted. Empty while it is accepted.
+   */
+  public Optional<String> noLongerAccepted(Caller caller, Instant now) {
+    if (now.isAfter(caller.expires())) {
+      return Optional.of("its certificate expired at " + caller.expires());
+    }
+    try {
+      Optional<IssuedIndex.Entry> entry = index.find(new BigInteger(caller.serial(), 16));
+      if (entry.isEmpty() || entry.get().deleted() != null) {
+        return Optional.of("identity " + caller.name() + " was deleted");
+      }
+    } catch (IOException e) {
+      // The index could not be read just now; the certificate was accepted, and the next call
+      // that reaches the index decides again.
+    }
+    return Optional.empty();
   }
 
   private static List<String> values(X500Name name, ASN1ObjectIdentifier type) {

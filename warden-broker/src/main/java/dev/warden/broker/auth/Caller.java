@@ -1,28 +1,29 @@
 package dev.warden.broker.auth;
 
 import dev.warden.api.v1.Permission;
+import dev.warden.broker.ca.IdentityKind;
 import dev.warden.broker.failure.CallFailure;
 import dev.warden.broker.store.Actor;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * An authenticated caller: the identity named by its client certificate, with that certificate's
- * roles, serial and expiry.
+ * roles and their effective permissions, its serial and expiry, and the identity's kind.
  *
+ * @param roles the role names, sorted
  * @param serial the certificate serial in lower-case hex
  */
-public record Caller(String name, Set<BuiltInRole> roles, String serial, Instant expires) {
+public record Caller(
+    String name,
+    List<String> roles,
+    Grants grants,
+    String serial,
+    Instant expires,
+    IdentityKind kind) {
 
   public Caller {
-    roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+    roles = roles.stream().sorted().distinct().toList();
   }
 
   /** The caller as the store records an actor. */
@@ -30,67 +31,70 @@ public record Caller(String name, Set<BuiltInRole> roles, String serial, Instant
     return new Actor(name, serial);
   }
 
+  /** Whether the caller holds the built-in admin role, which identity locks do not cut off. */
   public boolean isAdmin() {
-    return roles.contains(BuiltInRole.ADMIN);
+    return roles.contains(RoleBook.ADMIN);
   }
 
-  /** Whether one of the caller's roles grants {@code verb} on {@code resource}. */
-  public boolean may(Verb verb, String resource) {
-    for (BuiltInRole role : roles) {
-      for (Permission permission : role.permissions()) {
-        if (permission.resource().equals(resource)
-            && permission.verbs().contains(verb.wireName())) {
-          return true;
-        }
-      }
-    }
-    return false;
+  /** Whether the caller may {@code verb} every object of {@code resource}. */
+  public boolean may(Verb verb, Resource resource) {
+    return may(verb, resource, Subject.EVERYTHING);
+  }
+
+  /** Whether the caller may {@code verb} on {@code subject}, a request or lock of a resource. */
+  public boolean may(Verb verb, Resource resource, Subject subject) {
+    return grants.allows(verb, resource, subject, name);
   }
 
   /**
-   * Fails unless the caller may {@code verb} on {@code resource}.
+   * Fails unless the caller may {@code verb} every object of {@code resource}.
    *
    * @throws CallFailure.Forbidden naming the missing permission
    */
-  public void require(Verb verb, String resource) {
+  public void require(Verb verb, Resource resource) {
     if (!may(verb, resource)) {
       throw forbidden(verb, resource, "");
     }
   }
 
+  /**
+   * Fails unless the caller may {@code verb} on {@code subject}.
+   *
+   * @param why what makes the subject out of the caller's scope, for the message
+   * @throws CallFailure.Forbidden naming the missing permission
+   */
+  public void require(Verb verb, Resource resource, Subject subject, String why) {
+    if (!may(verb, resource, subject)) {
+      throw forbidden(verb, resource, why);
+    }
+  }
+
   /** A refusal naming the permission {@code verb resource}, with an optional explanation. */
-  public CallFailure.Forbidden forbidden(Verb verb, String resource, String why) {
-    String permission = verb.wireName() + " " + resource;
+  public CallFailure.Forbidden forbidden(Verb verb, Resource resource, String why) {
+    String permission = verb.wireName() + " " + resource.wireName();
     return new CallFailure.Forbidden(
         permission,
         "identity "
             + name
             + " (roles "
-            + roleNames()
+            + roles
             + ") lacks the permission '"
             + permission
             + "'"
             + (why.isEmpty() ? "" : ": " + why));
   }
 
-  /** The caller's permissions merged per resource, for {@code GET /v1/whoami}. */
+  /** The scopes, as written on the wire, within which the caller may {@code verb} on it. */
+  public List<String> scopes(Verb verb, Resource resource) {
+    return grants.scopes(verb, resource).stream().map(Scope::wireName).toList();
+  }
+
+  /** The caller's effective permissions, for {@code GET /v1/whoami}. */
   public List<Permission> permissions() {
-    Map<String, Set<String>> merged = new LinkedHashMap<>();
-    for (BuiltInRole role :
-        EnumSet.copyOf(roles.isEmpty() ? EnumSet.noneOf(BuiltInRole.class) : roles)) {
-      for (Permission permission : role.permissions()) {
-        merged
-            .computeIfAbsent(permission.resource(), r -> new LinkedHashSet<>())
-            .addAll(permission.verbs());
-      }
-    }
-    List<Permission> permissions = new ArrayList<>();
-    merged.forEach(
-        (resource, verbs) -> permissions.add(new Permission(resource, List.copyOf(verbs))));
-    return permissions;
+    return grants.permissions();
   }
 
   public List<String> roleNames() {
-    return roles.stream().sorted().map(BuiltInRole::wireName).collect(Collectors.toList());
+    return roles;
   }
 }

@@ -41,6 +41,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The broker's CA in {@code DIR/ca/}: {@code ca.key} (mode 0600), {@code ca.crt} and the index of
@@ -53,10 +54,20 @@ public final class CertificateAuthority {
 
   public static final String CERTIFICATE_FILE = "ca.crt";
 
+  /** The lifetime of a bot's certificate unless told otherwise. */
+  public static final Duration DEFAULT_BOT_TTL = Duration.ofHours(1);
+
+  /** The lifetime of a person's certificate unless told otherwise. */
+  public static final Duration DEFAULT_HUMAN_TTL = Duration.ofHours(24);
+
+  /** The longest lifetime the CA signs for a client certificate. */
+  public static final Duration MAX_TTL = Duration.ofDays(7);
+
   private static final Duration CA_LIFETIME = Duration.ofDays(3650);
   private static final Duration SERVER_LIFETIME = Duration.ofDays(90);
-  private static final Duration BACKDATE = Duration.ofMinutes(5);
+  private static final Duration MAX_BACKDATE = Duration.ofMinutes(5);
   private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  private static final String WATCHER_ROLE = "watcher";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path directory;
@@ -121,7 +132,7 @@ public final class CertificateAuthority {
             .addRDN(BCStyle.O, "warden")
             .build();
     X509v3CertificateBuilder builder =
-        builder(subject, subject, pair.getPublic(), now, now.plus(CA_LIFETIME));
+        builder(subject, subject, pair.getPublic(), now.minus(MAX_BACKDATE), now.plus(CA_LIFETIME));
     JcaX509ExtensionUtils utils = extensionUtils();
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
     builder.addExtension(
@@ -147,36 +158,130 @@ public final class CertificateAuthority {
     return index;
   }
 
+  /** The default lifetime of a certificate for an identity of {@code kind}. */
+  public static Duration defaultTtl(IdentityKind kind) {
+    return kind == IdentityKind.BOT ? DEFAULT_BOT_TTL : DEFAULT_HUMAN_TTL;
+  }
+
+  /** The kind an identity with {@code roles} has when none is named: bot with the watcher role. */
+  public static IdentityKind kindOf(List<String> roles) {
+    return roles.contains(WATCHER_ROLE) ? IdentityKind.BOT : IdentityKind.HUMAN;
+  }
+
+  /**
+   * Issues a client identity of the kind its roles imply, and records it in the index.
+   *
+   * @see #issueIdentity(String, List, IdentityKind, Duration, Instant)
+   */
+  public IssuedIdentity issueIdentity(String name, List<String> roles, Duration ttl, Instant now)
+      throws IOException {
+    return issueIdentity(name, roles, kindOf(roles), ttl, now);
+  }
+
   /**
    * Issues a client identity and records it in the index.
    *
    * @param name the identity's name, a safe identifier
    * @param roles its roles, at least one, lower-case names
-   * @throws IllegalArgumentException for an unsafe name, a bad role name or a non-positive ttl
+   * @param ttl how long the certificate is valid: positive and at most {@link #MAX_TTL}
+   * @throws IllegalArgumentException for an unsafe name, a bad role name, a ttl out of bounds, or a
+   *     human kind for the watcher role
    */
-  public IssuedIdentity issueIdentity(String name, List<String> roles, Duration ttl, Instant now)
+  public IssuedIdentity issueIdentity(
+      String name, List<String> roles, IdentityKind kind, Duration ttl, Instant now)
       throws IOException {
     Identifiers.requireSafe("identity name", name);
     List<String> distinct = checkRoles(roles);
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("the ttl of an identity must be positive, not " + ttl);
-    }
+    checkKind(kind, distinct);
+    checkTtl(ttl);
     KeyPair pair = newKeyPair();
+
+    IssuedCertificate issued = sign(name, distinct, kind, pair.getPublic(), ttl, now, null);
+
+    return new IssuedIdentity(issued.certificate(), pair.getPrivate(), certificate);
+  }
+
+  /**
+   * Signs a fresh certificate for the identity of {@code current}, with its name, roles, kind and
+   * ttl, for a public key the client generated, and records it in the index as a renewal of it.
+   *
+   * <p>The caller has checked that {@code current} is the valid certificate the client presented.
+   */
+  public IssuedCertificate renew(IssuedIndex.Entry current, PublicKey key, Instant now)
+      throws IOException {
+    Duration ttl = current.ttl();
+    if (ttl.compareTo(MAX_TTL) > 0 || ttl.isNegative() || ttl.isZero()) {
+      ttl = defaultTtl(current.kind());
+    }
+    return sign(current.name(), current.roles(), current.kind(), key, ttl, now, current.serial());
+  }
+
+  private IssuedCertificate sign(
+      String name,
+      List<String> roles,
+      IdentityKind kind,
+      PublicKey publicKey,
+      Duration ttl,
+      Instant now,
+      @Nullable String renewedFrom)
+      throws IOException {
     X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name);
-    for (String role : distinct) {
+    for (String role : roles) {
       subject.addRDN(BCStyle.OU, role);
     }
     subject.addRDN(BCStyle.O, "warden");
     X509Certificate issued =
         leaf(
             subject.build(),
-            pair.getPublic(),
-            now,
+            publicKey,
+            now.minus(backdate(ttl)),
             now.plus(ttl),
             KeyPurposeId.id_kp_clientAuth,
             null);
-    index.record(issued.getSerialNumber(), name, distinct, issued.getNotAfter().toInstant());
-    return new IssuedIdentity(issued, pair.getPrivate(), certificate);
+    IssuedIndex.Entry entry =
+        index.record(
+            issued.getSerialNumber(),
+            name,
+            roles,
+            kind,
+            now,
+            issued.getNotAfter().toInstant(),
+            renewedFrom);
+    return new IssuedCertificate(issued, certificate, entry);
+  }
+
+  /**
+   * How far before its issue a certificate's validity starts, to absorb clock differences: a tenth
+   * of its lifetime, at most five minutes, so a short certificate's window, and with it the renewal
+   * point two thirds into that window, stay close to what was asked for.
+   */
+  static Duration backdate(Duration ttl) {
+    Duration tenth = ttl.dividedBy(10);
+    return tenth.compareTo(MAX_BACKDATE) < 0 ? tenth : MAX_BACKDATE;
+  }
+
+  private static void checkTtl(Duration ttl) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("the ttl of an identity must be positive, not " + ttl);
+    }
+    if (ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException(
+          "the ttl "
+              + ttl
+              + " is longer than the CA's limit of "
+              + MAX_TTL.toDays()
+              + " days ("
+              + MAX_TTL
+              + "); issue a shorter certificate and renew it (warden identity renew)");
+    }
+  }
+
+  private static void checkKind(IdentityKind kind, List<String> roles) {
+    if (kind == IdentityKind.HUMAN && roles.contains(WATCHER_ROLE)) {
+      throw new IllegalArgumentException(
+          "an identity with the watcher role is a bot, not a human; leave out the kind or name"
+              + " bot");
+    }
   }
 
   /**
@@ -201,7 +306,7 @@ public final class CertificateAuthority {
         leaf(
             subject,
             pair.getPublic(),
-            now,
+            now.minus(MAX_BACKDATE),
             now.plus(SERVER_LIFETIME),
             KeyPurposeId.id_kp_serverAuth,
             new GeneralNames(names.toArray(GeneralName[]::new)));
@@ -223,7 +328,7 @@ public final class CertificateAuthority {
         leaf(
             subject.build(),
             pair.getPublic(),
-            notBefore.plus(BACKDATE),
+            notBefore,
             notAfter,
             KeyPurposeId.id_kp_clientAuth,
             null);
@@ -236,7 +341,7 @@ public final class CertificateAuthority {
       Instant from,
       Instant until,
       KeyPurposeId purpose,
-      GeneralNames alternativeNames) {
+      @Nullable GeneralNames alternativeNames) {
     try {
       X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
       X509v3CertificateBuilder builder = builder(issuer, subject, publicKey, from, until);
@@ -273,7 +378,7 @@ public final class CertificateAuthority {
   private static X509v3CertificateBuilder builder(
       X500Name issuer, X500Name subject, PublicKey key, Instant from, Instant until) {
     return new JcaX509v3CertificateBuilder(
-        issuer, serial(), Date.from(from.minus(BACKDATE)), Date.from(until), subject, key);
+        issuer, serial(), Date.from(from), Date.from(until), subject, key);
   }
 
   /** A random positive 128-bit serial, as the CA/Browser rules ask for unpredictable serials. */

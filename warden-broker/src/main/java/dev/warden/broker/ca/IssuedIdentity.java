@@ -13,15 +13,18 @@ import java.util.List;
 public record IssuedIdentity(X509Certificate certificate, PrivateKey key, X509Certificate ca) {
 
   /**
-   * Writes {@code tls.crt}, {@code tls.key} (mode 0600) and {@code ca.crt} into {@code directory},
-   * creating it when needed.
+   * Writes {@code ca.crt}, {@code tls.key} (mode 0600) and {@code tls.crt} into {@code directory},
+   * creating it when needed, each file replaced atomically and durably.
+   *
+   * <p>The certificate goes last: readers that watch the files reload when {@code tls.crt} changes,
+   * and by then the key that belongs to it is already in place.
    */
   public void writeTo(Path directory) throws IOException {
     Files.createDirectories(directory);
+    SecureFiles.writePublic(directory.resolve(ClientIdentity.CA), Pem.certificates(List.of(ca)));
     SecureFiles.writeSecret(directory.resolve(ClientIdentity.KEY), Pem.privateKey(key));
     SecureFiles.writePublic(
         directory.resolve(ClientIdentity.CERTIFICATE), Pem.certificates(List.of(certificate)));
-    SecureFiles.writePublic(directory.resolve(ClientIdentity.CA), Pem.certificates(List.of(ca)));
   }
 
   /** This identity as a client can present it. */

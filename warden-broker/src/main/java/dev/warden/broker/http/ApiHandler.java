@@ -7,11 +7,15 @@ import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.NewReview;
 import dev.warden.api.v1.Problem.FieldError;
+import dev.warden.api.v1.RenewRequest;
 import dev.warden.broker.auth.Authenticator;
 import dev.warden.broker.auth.Caller;
 import dev.warden.broker.failure.CallFailure;
+import dev.warden.broker.identity.IdentityService;
+import dev.warden.broker.identity.LastSeen;
 import dev.warden.broker.service.AccessService;
 import dev.warden.broker.store.BrokerStore;
+import dev.warden.core.Identifiers;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockId;
 import dev.warden.core.access.RequestId;
@@ -19,6 +23,7 @@ import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.UserName;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +41,8 @@ final class ApiHandler implements HttpHandler {
   private static final Map<String, String> HEALTHY = Map.of("status", "ok");
 
   private final AccessService service;
+  private final IdentityService identities;
+  private final LastSeen lastSeen;
   private final Authenticator authenticator;
   private final WatchStreamer watch;
   private final BrokerStore store;
@@ -43,11 +50,15 @@ final class ApiHandler implements HttpHandler {
 
   ApiHandler(
       AccessService service,
+      IdentityService identities,
+      LastSeen lastSeen,
       Authenticator authenticator,
       WatchStreamer watch,
       BrokerStore store,
       Clock clock) {
     this.service = service;
+    this.identities = identities;
+    this.lastSeen = lastSeen;
     this.authenticator = authenticator;
     this.watch = watch;
     this.store = store;
@@ -90,7 +101,9 @@ final class ApiHandler implements HttpHandler {
       ready(call);
       return;
     }
-    Caller caller = authenticator.authenticate(call.peerCertificates(), clock.instant());
+    Instant now = clock.instant();
+    Caller caller = authenticator.authenticate(call.peerCertificates(), now);
+    lastSeen.saw(caller, now);
     refuseIfIdentityLocked(caller);
     if (path.isEmpty() || !path.get(0).equals("v1")) {
       throw new CallFailure.NotFound("there is no endpoint " + call.path());
@@ -112,6 +125,15 @@ final class ApiHandler implements HttpHandler {
         call.query(Set.of());
         call.respond(200, service.catalog(caller));
       }
+      case "identity" -> {
+        exact(call, path, 2, "POST");
+        if (!path.get(1).equals("renew")) {
+          throw new CallFailure.NotFound("there is no endpoint " + call.path());
+        }
+        call.query(Set.of());
+        call.respond(200, identities.renew(caller, call.body(RenewRequest.class)));
+      }
+      case "identities" -> identities(call, caller, path, size);
       case "requests" -> requests(call, caller, path, size);
       case "locks" -> locks(call, caller, path, size);
       case "access" -> {
@@ -182,6 +204,26 @@ final class ApiHandler implements HttpHandler {
         call.respond(200, Map.of("deleted", id.value()));
       } else {
         call.respond(200, service.getLock(caller, id));
+      }
+    } else {
+      throw new CallFailure.NotFound("there is no endpoint " + call.path());
+    }
+  }
+
+  private void identities(HttpCall call, Caller caller, List<String> path, int size)
+      throws Exception {
+    call.query(Set.of());
+    if (size == 1) {
+      only(call, "GET");
+      call.respond(200, identities.list(caller));
+    } else if (size == 2) {
+      only(call, "GET", "DELETE");
+      String name = parse(path.get(1), "name", n -> Identifiers.requireSafe("identity name", n));
+      if (call.method().equals("DELETE")) {
+        identities.delete(caller, name);
+        call.respond(200, Map.of("deleted", name));
+      } else {
+        call.respond(200, identities.get(caller, name));
       }
     } else {
       throw new CallFailure.NotFound("there is no endpoint " + call.path());

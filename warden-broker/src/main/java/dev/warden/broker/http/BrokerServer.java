@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.warden.broker.auth.Authenticator;
+import dev.warden.broker.identity.IdentityService;
+import dev.warden.broker.identity.LastSeen;
 import dev.warden.broker.service.AccessService;
 import dev.warden.broker.store.BrokerStore;
 import dev.warden.broker.watch.ChangeFeed;
@@ -47,6 +49,8 @@ public final class BrokerServer implements AutoCloseable {
       InetSocketAddress address,
       SSLContext tls,
       AccessService service,
+      IdentityService identities,
+      LastSeen lastSeen,
       Authenticator authenticator,
       ChangeFeed feed,
       BrokerStore store,
@@ -68,8 +72,18 @@ public final class BrokerServer implements AutoCloseable {
             parameters.setSSLParameters(ssl);
           }
         });
-    WatchStreamer watch = new WatchStreamer(feed, store, bookmarkInterval, clock);
-    server.createContext("/", new ApiHandler(service, authenticator, watch, store, clock));
+    WatchStreamer watch =
+        new WatchStreamer(
+            feed,
+            store,
+            bookmarkInterval,
+            clock,
+            caller ->
+                authenticator
+                    .noLongerAccepted(caller, clock.instant())
+                    .or(() -> service.identityLock(caller).map(l -> "locked by lock " + l.id())));
+    server.createContext(
+        "/", new ApiHandler(service, identities, lastSeen, authenticator, watch, store, clock));
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.start();

@@ -14,7 +14,8 @@ import dev.warden.api.v1.RequestList;
 import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.WhoAmI;
 import dev.warden.broker.auth.Caller;
-import dev.warden.broker.auth.Resources;
+import dev.warden.broker.auth.Resource;
+import dev.warden.broker.auth.Subject;
 import dev.warden.broker.auth.Verb;
 import dev.warden.broker.catalog.CatalogSource;
 import dev.warden.broker.expiry.ExpiryScheduler;
@@ -85,12 +86,18 @@ public final class AccessService {
 
   /** {@code GET /v1/whoami}. */
   public WhoAmI whoami(Caller caller) {
-    return new WhoAmI(caller.name(), caller.roleNames(), caller.permissions(), caller.expires());
+    return new WhoAmI(
+        caller.name(),
+        caller.roleNames(),
+        caller.permissions(),
+        caller.expires(),
+        caller.serial(),
+        caller.kind().wireName());
   }
 
   /** {@code GET /v1/catalog}. */
   public CatalogObject catalog(Caller caller) {
-    caller.require(Verb.GET, Resources.CATALOG);
+    caller.require(Verb.READ, Resource.CATALOG);
     return CatalogObject.of(catalog.current());
   }
 
@@ -112,14 +119,14 @@ public final class AccessService {
   public RequestList listRequests(
       Caller caller, @Nullable RequestState state, @Nullable UserName user) {
     UserName only = user;
-    if (!caller.may(Verb.LIST, Resources.REQUESTS)) {
+    if (!caller.may(Verb.LIST, Resource.REQUESTS)) {
       UserName self = callerAsUser(caller);
-      if (!caller.may(Verb.LIST, Resources.OWN_REQUESTS)) {
-        throw caller.forbidden(Verb.LIST, Resources.REQUESTS, "");
+      if (!caller.may(Verb.LIST, Resource.REQUESTS, Subject.requestOf(self.value()))) {
+        throw caller.forbidden(Verb.LIST, Resource.REQUESTS, "");
       }
       if (user != null && !user.equals(self)) {
         throw caller.forbidden(
-            Verb.LIST, Resources.REQUESTS, "it may list only its own requests (user=" + self + ")");
+            Verb.LIST, Resource.REQUESTS, "it may list only its own requests (user=" + self + ")");
       }
       only = self;
     }
@@ -134,13 +141,12 @@ public final class AccessService {
   /** {@code GET /v1/requests/{id}}. */
   public RequestObject getRequest(Caller caller, RequestId id) {
     StoredRequest stored = findRequest(id);
-    if (!caller.may(Verb.GET, Resources.REQUESTS)) {
-      boolean own = stored.request().user().value().equals(caller.name());
-      if (!own || !caller.may(Verb.GET, Resources.OWN_REQUESTS)) {
-        throw caller.forbidden(
-            Verb.GET, Resources.REQUESTS, "request " + id + " belongs to another user");
-      }
-    }
+    String owner = stored.request().user().value();
+    caller.require(
+        Verb.READ,
+        Resource.REQUESTS,
+        Subject.requestOf(owner),
+        owner.equals(caller.name()) ? "" : "request " + id + " belongs to another user");
     return render(stored, clock.instant());
   }
 
@@ -180,7 +186,7 @@ public final class AccessService {
 
   /** {@code GET /v1/locks}. */
   public LockList listLocks(Caller caller) {
-    caller.require(Verb.LIST, Resources.LOCKS);
+    caller.require(Verb.LIST, Resource.LOCKS);
     Listing<StoredLock> listing = store.locks();
     Instant now = clock.instant();
     return new LockList(
@@ -190,7 +196,7 @@ public final class AccessService {
 
   /** {@code GET /v1/locks/{id}}. */
   public LockObject getLock(Caller caller, LockId id) {
-    caller.require(Verb.GET, Resources.LOCKS);
+    caller.require(Verb.READ, Resource.LOCKS);
     StoredLock lock = store.lock(id).orElseThrow(() -> notFound("lock", id.value()));
     return Renderer.lock(lock, clock.instant());
   }
@@ -232,8 +238,8 @@ public final class AccessService {
 
   /** {@code GET /v1/access/{user}}. */
   public AccessView access(Caller caller, UserName user) {
-    caller.require(Verb.LIST, Resources.REQUESTS);
-    caller.require(Verb.LIST, Resources.LOCKS);
+    caller.require(Verb.LIST, Resource.REQUESTS);
+    caller.require(Verb.LIST, Resource.LOCKS);
     Instant now = clock.instant();
     LockIndex locks = feed.locks();
     List<StoredRequest> requests = store.requests(RequestFilter.ofUser(user)).items();
@@ -267,7 +273,7 @@ public final class AccessService {
 
   /** {@code GET /v1/events}. */
   public EventList events(Caller caller, long since) {
-    caller.require(Verb.LIST, Resources.EVENTS);
+    caller.require(Verb.LIST, Resource.EVENTS);
     long version = store.currentVersion();
     List<AuditEvent> items =
         store.auditSince(since, AUDIT_PAGE).stream().map(AccessService::audit).toList();
@@ -318,58 +324,59 @@ public final class AccessService {
   }
 
   private static void requireMayCreateFor(Caller caller, UserName user) {
-    if (caller.may(Verb.CREATE, Resources.REQUESTS)) {
-      return;
-    }
-    if (!user.value().equals(caller.name())) {
-      throw caller.forbidden(
-          Verb.CREATE,
-          Resources.REQUESTS,
-          "only an admin may create a request for another user (" + user + ")");
-    }
-    caller.require(Verb.CREATE, Resources.OWN_REQUESTS);
+    boolean self = user.value().equals(caller.name());
+    caller.require(
+        Verb.CREATE,
+        Resource.REQUESTS,
+        Subject.requestOf(user.value()),
+        self ? "" : "only an admin may create a request for another user (" + user + ")");
   }
 
   private static void requireMayReview(Caller caller, StoredRequest request) {
-    if (caller.may(Verb.CREATE, Resources.REVIEWS)) {
-      return;
-    }
-    if (!caller.may(Verb.CREATE, Resources.OTHERS_REVIEWS)) {
-      throw caller.forbidden(Verb.CREATE, Resources.REVIEWS, "");
-    }
-    if (request.request().user().value().equals(caller.name())) {
-      throw caller.forbidden(
-          Verb.CREATE,
-          Resources.REVIEWS,
-          "request " + request.id() + " is its own, and a reviewer never reviews its own request");
-    }
+    String owner = request.request().user().value();
+    boolean own = owner.equals(caller.name());
+    caller.require(
+        Verb.REVIEW,
+        Resource.REQUESTS,
+        Subject.requestOf(owner),
+        own
+            ? "request "
+                + request.id()
+                + " is its own, and a reviewer never reviews its own request"
+            : "");
   }
 
   private static void requireMayWriteLock(Caller caller, Verb verb, LockId id) {
-    if (caller.may(verb, Resources.LOCKS)) {
-      return;
-    }
-    if (!caller.may(verb, Resources.WARDEN_LOCKS)) {
-      throw caller.forbidden(verb, Resources.LOCKS, "");
-    }
-    if (!id.value().startsWith(Resources.WARDEN_LOCK_PREFIX)) {
-      throw caller.forbidden(
-          verb,
-          Resources.LOCKS,
-          "it may "
-              + verb.wireName()
-              + " only locks whose id starts with "
-              + Resources.WARDEN_LOCK_PREFIX
-              + ", and '"
-              + id
-              + "' does not");
-    }
+    List<String> scopes = caller.scopes(verb, Resource.LOCKS);
+    caller.require(
+        verb,
+        Resource.LOCKS,
+        Subject.lock(id.value()),
+        scopes.isEmpty()
+            ? ""
+            : "it may "
+                + verb.wireName()
+                + " only locks whose id matches "
+                + String.join(" or ", scopes)
+                + ", and '"
+                + id
+                + "' does not");
   }
 
+  /**
+   * A fresh lock id. A caller that may create only some locks gets one within the first of its
+   * prefixes, so that leaving the id out never makes a lock it may not create.
+   */
   private static LockId newLockId(Caller caller) {
     String suffix = HexFormat.of().formatHex(randomBytes());
-    boolean wardenOnly = !caller.may(Verb.CREATE, Resources.LOCKS);
-    return LockId.of((wardenOnly ? Resources.WARDEN_LOCK_PREFIX : "lock-") + suffix);
+    String prefix = "lock-";
+    if (!caller.may(Verb.CREATE, Resource.LOCKS)) {
+      List<String> scopes = caller.scopes(Verb.CREATE, Resource.LOCKS);
+      if (!scopes.isEmpty()) {
+        prefix = scopes.get(0).substring(0, scopes.get(0).length() - 1);
+      }
+    }
+    return LockId.of(prefix + suffix);
   }
 
   private static byte[] randomBytes() {

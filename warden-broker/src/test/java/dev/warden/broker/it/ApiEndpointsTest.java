@@ -80,10 +80,14 @@ class ApiEndpointsTest {
     assertThat(me.name()).isEqualTo("warden-watcher");
     assertThat(me.roles()).containsExactly("watcher");
     assertThat(me.permissions())
-        .contains(
-            new Permission("locks:warden-*", List.of("create", "delete")),
-            new Permission("reviews", List.of("create")));
+        .containsExactly(
+            Permission.of("requests", "list", "read", "watch", "review"),
+            Permission.of("locks", "list", "read", "watch"),
+            Permission.scoped("locks", "warden-*", "create", "delete"),
+            Permission.of("catalog", "read"));
     assertThat(me.expires()).isAfter(java.time.Instant.now());
+    assertThat(me.kind()).isEqualTo("bot");
+    assertThat(me.serial()).matches("[0-9a-f]+");
   }
 
   @Test

@@ -7,8 +7,11 @@ import dev.warden.api.client.BrokerClient;
 import dev.warden.api.client.BrokerUnreachableException;
 import dev.warden.api.client.ClientIdentity;
 import dev.warden.api.client.ProblemException;
+import dev.warden.api.v1.NewLock;
 import dev.warden.broker.ca.CertificateAuthority;
 import dev.warden.broker.ca.IssuedIdentity;
+import dev.warden.core.access.LockId;
+import dev.warden.core.access.LockTarget;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +77,79 @@ class ClientCertificateTest {
 
     assertThatThrownBy(client::whoami)
         .isInstanceOfAny(BrokerUnreachableException.class, ProblemException.class);
+  }
+
+  @Test
+  void expiredCertificate_knownToTheBroker_isRefused() {
+    Instant now = Instant.now();
+    IssuedIdentity expired =
+        broker
+            .broker
+            .ca()
+            .issueUnrecorded(
+                "old-known", List.of("watcher"), now.minusSeconds(120), now.minusSeconds(60));
+    broker.record(expired, "old-known", "watcher");
+
+    BrokerClient client = broker.client(expired.asClientIdentity());
+
+    assertRefusedForValidity(client, "expired");
+  }
+
+  @Test
+  void certificateNotYetValid_knownToTheBroker_isRefused() {
+    Instant now = Instant.now();
+    IssuedIdentity early =
+        broker
+            .broker
+            .ca()
+            .issueUnrecorded(
+                "early",
+                List.of("watcher"),
+                now.plus(Duration.ofHours(1)),
+                now.plus(Duration.ofHours(2)));
+    broker.record(early, "early", "watcher");
+
+    BrokerClient client = broker.client(early.asClientIdentity());
+
+    assertRefusedForValidity(client, "not valid before");
+  }
+
+  @Test
+  void revokedCertificate_gets403NamingTheLock() {
+    BrokerClient client = broker.client("revoked-one", "requester");
+    client.whoami();
+    broker
+        .client("root", "admin")
+        .createLock(
+            new NewLock(
+                LockId.of("revoked-revoked-one"),
+                new LockTarget.Identity("revoked-one"),
+                "left the company",
+                null));
+
+    ProblemException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class, client::whoami);
+
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.problem().detail())
+        .contains("revoked-revoked-one")
+        .contains("left the company");
+  }
+
+  /**
+   * Either the TLS handshake refuses the certificate (the server validates its dates), or, where a
+   * session got through, the broker answers 401 saying why; never a successful call.
+   */
+  private static void assertRefusedForValidity(BrokerClient client, String why) {
+    Throwable failure =
+        org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, client::whoami);
+    if (failure instanceof ProblemException problem) {
+      assertThat(problem.status()).isEqualTo(401);
+      assertThat(problem.problem().detail()).contains(why);
+    } else {
+      assertThat(failure).isInstanceOf(BrokerUnreachableException.class);
+      assertThat(failure.getMessage()).containsIgnoringCase("certificate");
+    }
   }
 
   @Test

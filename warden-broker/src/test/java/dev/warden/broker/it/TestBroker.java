@@ -84,6 +84,41 @@ final class TestBroker implements AutoCloseable {
     }
   }
 
+  /** Issues an identity with a lifetime of its own. */
+  IssuedIdentity issue(String name, Duration ttl, String... roles) {
+    try {
+      return broker.ca().issueIdentity(name, List.of(roles), ttl, Instant.now());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Records a certificate signed outside the CA's checks ({@link
+   * dev.warden.broker.ca.CertificateAuthority#issueUnrecorded}) in the index, as its own line of
+   * the documented format, so that the broker knows its serial and refuses it for its validity
+   * alone.
+   */
+  void record(IssuedIdentity identity, String name, String roles) {
+    String line =
+        String.join(
+                "\t",
+                identity.certificate().getSerialNumber().toString(16),
+                name,
+                roles,
+                identity.certificate().getNotAfter().toInstant().toString())
+            + "\n";
+    try {
+      Files.writeString(
+          directory.resolve("data").resolve("ca").resolve("issued.tsv"),
+          line,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A client presenting a freshly issued identity. */
   BrokerClient client(String name, String... roles) {
     return BrokerClient.connect(broker.uri(), issue(name, roles).asClientIdentity());

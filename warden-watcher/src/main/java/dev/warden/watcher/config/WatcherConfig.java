@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param resyncInterval how often every user is reconciled even without events
  * @param listen where {@code /healthz}, {@code /readyz} and {@code /metrics} are served
  * @param shadowPolicy a policy evaluated beside the real one without acting, or null
+ * @param allowBroaderIdentity start even when the identity holds permissions beyond what the
+ *     watcher needs, warning at every start; without it such an identity is refused
  */
 public record WatcherConfig(
     URI broker,
@@ -28,7 +30,8 @@ public record WatcherConfig(
     Duration pollInterval,
     Duration resyncInterval,
     InetSocketAddress listen,
-    @Nullable Path shadowPolicy) {
+    @Nullable Path shadowPolicy,
+    boolean allowBroaderIdentity) {
 
   /** Where the watcher learns about changes. */
   public enum Source {
@@ -40,6 +43,48 @@ public record WatcherConfig(
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofMinutes(5);
+
+  /** A configuration that refuses an identity broader than the watcher needs. */
+  public WatcherConfig(
+      URI broker,
+      Path identity,
+      Path policy,
+      Path decisionLog,
+      @Nullable Mode mode,
+      Source source,
+      Duration pollInterval,
+      Duration resyncInterval,
+      InetSocketAddress listen,
+      @Nullable Path shadowPolicy) {
+    this(
+        broker,
+        identity,
+        policy,
+        decisionLog,
+        mode,
+        source,
+        pollInterval,
+        resyncInterval,
+        listen,
+        shadowPolicy,
+        false);
+  }
+
+  /** This configuration with {@code allowBroaderIdentity} set as given. */
+  public WatcherConfig withAllowBroaderIdentity(boolean allow) {
+    return new WatcherConfig(
+        broker,
+        identity,
+        policy,
+        decisionLog,
+        mode,
+        source,
+        pollInterval,
+        resyncInterval,
+        listen,
+        shadowPolicy,
+        allow);
+  }
 
   /** The effective configuration, one {@code key=value} a line, for the start-up log. */
   public List<String> describe() {
@@ -58,6 +103,7 @@ public record WatcherConfig(
     if (shadowPolicy != null) {
       lines.add("shadowPolicy=" + shadowPolicy);
     }
+    lines.add("allowBroaderIdentity=" + allowBroaderIdentity);
     return lines;
   }
 }

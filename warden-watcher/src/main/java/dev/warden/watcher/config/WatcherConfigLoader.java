@@ -31,7 +31,8 @@ public final class WatcherConfigLoader {
           "pollInterval",
           "resyncInterval",
           "listen",
-          "shadowPolicy");
+          "shadowPolicy",
+          "allowBroaderIdentity");
 
   private WatcherConfigLoader() {}
 
@@ -85,6 +86,12 @@ public final class WatcherConfigLoader {
             .flatMap(n -> listen(n, problems))
             .orElse(new InetSocketAddress("127.0.0.1", 7444));
 
+    boolean allowBroader =
+        config
+            .get("allowBroaderIdentity")
+            .flatMap(n -> n.asBoolean("allowBroaderIdentity"))
+            .orElse(false);
+
     problems.throwIfErrors();
     return new WatcherConfig(
         broker,
@@ -96,7 +103,8 @@ public final class WatcherConfigLoader {
         poll,
         resync,
         listen,
-        shadowPolicy);
+        shadowPolicy,
+        allowBroader);
   }
 
   private static @Nullable Path path(

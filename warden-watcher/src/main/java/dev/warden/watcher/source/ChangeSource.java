@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps the cache current and tells the queue which users to look at.
@@ -28,6 +29,12 @@ import java.util.function.Consumer;
  *
  * <p>A lost connection is retried with capped exponential backoff and jitter (from 0.5 s up to 30
  * s), and only changes of the connection's state are logged, not every retry.
+ *
+ * <p>When the watcher's certificate is renewed on disk, the watch stream is moved to the new one:
+ * the open stream, authenticated with the old certificate, is closed and a new one opened from the
+ * last version seen, without listing again. The broker ends a stream when the certificate it was
+ * opened with expires, so without the move a renewed watcher would still lose its stream once per
+ * certificate lifetime.
  */
 public final class ChangeSource implements Runnable {
 
@@ -51,12 +58,14 @@ public final class ChangeSource implements Runnable {
   private final Duration resyncInterval;
   private final Clock clock;
   private final Metrics metrics;
+  private final Supplier<String> credential;
 
   private volatile State state = State.STARTING;
   private volatile Instant lastHeard;
   private volatile boolean stopping;
   private volatile boolean listedOnce;
 
+  /** A source whose credentials never change. */
   public ChangeSource(
       AccessPlane plane,
       AccessCache cache,
@@ -65,6 +74,23 @@ public final class ChangeSource implements Runnable {
       WatcherConfig config,
       Clock clock,
       Metrics metrics) {
+    this(plane, cache, queue, catalogSink, config, clock, metrics, () -> "");
+  }
+
+  /**
+   * @param credential names the certificate the plane's next call would present, such as its
+   *     serial; the open watch stream is moved when it changes. Asked before every poll.
+   */
+  public ChangeSource(
+      AccessPlane plane,
+      AccessCache cache,
+      UserQueue queue,
+      Consumer<Catalog> catalogSink,
+      WatcherConfig config,
+      Clock clock,
+      Metrics metrics,
+      Supplier<String> credential) {
+    this.credential = credential;
     this.plane = plane;
     this.cache = cache;
     this.queue = queue;
@@ -128,16 +154,49 @@ public final class ChangeSource implements Runnable {
       throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure, AccessPlane.HistoryGone {
     long version = relist();
     Instant resyncAt = clock.instant().plus(resyncInterval);
+    while (!stopping && clock.instant().isBefore(resyncAt)) {
+      version = follow(version, resyncAt);
+    }
+  }
+
+  /**
+   * Follows one stream from {@code from} until the resync is due, the source stops, or the
+   * certificate changes; returns the version reached, from which the next stream resumes.
+   */
+  private long follow(long from, Instant resyncAt)
+      throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure, AccessPlane.HistoryGone {
+    String openedWith = credential.get();
+    long version = from;
     try (AccessPlane.Changes changes = plane.watch(version)) {
       changeState(State.CONNECTED, "watching from resource version " + version);
       while (!stopping && clock.instant().isBefore(resyncAt)) {
+        if (!credential.get().equals(openedWith)) {
+          moved(openedWith, version);
+          return version;
+        }
         WatchEvent event = changes.poll(Duration.ofMillis(500));
-        if (event != null) {
+        // A source stopped while it waited takes nothing more, not even what just arrived.
+        if (event != null && !stopping) {
           lastHeard = clock.instant();
+          version = Math.max(version, event.resourceVersion());
           dispatch(event, lastHeard);
         }
       }
     }
+    return version;
+  }
+
+  private void moved(String from, long version) {
+    LOG.log(
+        System.Logger.Level.INFO,
+        "certificate renewed; moving the watch stream to it: previous={0} current={1}"
+            + " resourceVersion={2}",
+        from,
+        credential.get(),
+        version);
+    metrics.increment(
+        WatcherMetrics.WATCH_CERTIFICATE_MOVES,
+        "Times the watch stream was moved to a renewed certificate before the old one expired.");
   }
 
   private void pollOnce() throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure {
