@@ -129,7 +129,11 @@ final class HttpCall {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.sendResponseHeaders(200, 0);
-    return exchange.getResponseBody();
+    OutputStream out = exchange.getResponseBody();
+    // The server buffers the headers until a flush; a client waiting for them must not wait for
+    // the first change or bookmark.
+    out.flush();
+    return out;
   }
 
   void close() {

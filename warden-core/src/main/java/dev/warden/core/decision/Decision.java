@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param request the pending request decided, or null for a resync of the user's grants
  * @param actions what to do, in order: every lock before the approval that needs it
  * @param matches every rule that matched, in policy order
- * @param errors rules that could not be evaluated; non-empty only with outcome ESCALATE
+ * @param errors rules that could not be evaluated; they make the outcome ESCALATE unless another
+ *     rule denies the request, since a denial does not depend on them
  * @param before the user's grants before the actions
  * @param after the user's grants once the actions are applied
  */

@@ -1,7 +1,9 @@
 package dev.warden.core.decision;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a decision was based on, recorded so the decision can be explained without the inputs.
@@ -22,8 +24,9 @@ public record Facts(
     int activeResources) {
 
   public Facts {
-    requestEnvironments = Set.copyOf(requestEnvironments);
-    activeEnvironments = Set.copyOf(activeEnvironments);
+    // Sorted, so that equal decisions also print and serialise the same in every run.
+    requestEnvironments = Collections.unmodifiableSortedSet(new TreeSet<>(requestEnvironments));
+    activeEnvironments = Collections.unmodifiableSortedSet(new TreeSet<>(activeEnvironments));
   }
 
   /** The facts of a decision that used none, such as one about an unknown request. */

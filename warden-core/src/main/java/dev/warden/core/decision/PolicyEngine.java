@@ -15,7 +15,8 @@ import dev.warden.core.policy.Resolve;
 import dev.warden.core.policy.Rule;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +35,43 @@ import org.jspecify.annotations.Nullable;
  * grant. Every decision also restores the state rules over what the user keeps, so a decision about
  * one request never leaves older violations in place. The semantics are written out, with examples,
  * in {@code docs/policy.md}.
+ *
+ * <p>A watcher decides for every event, so the common decision (nothing to lock, nothing to deny)
+ * is kept cheap: the rules are sorted by kind once, here, and a decision allocates little beyond
+ * the {@link Decision} it returns. Sentences are only built for rules that match.
  */
 public final class PolicyEngine {
 
   private final Policy policy;
+  private final Rule.Custom[] customRules;
+  private final Rule.ApprovalRateLimit[] approvalLimits;
+  private final Rule.ExclusiveEnvironments[] separations;
+  private final Rule.ActiveResourceLimit[] limits;
+  private final String compliesReason;
   private volatile @Nullable EnvironmentIndex index;
 
   public PolicyEngine(Policy policy) {
     this.policy = policy;
+    List<Rule.Custom> custom = new ArrayList<>();
+    List<Rule.ApprovalRateLimit> approvals = new ArrayList<>();
+    List<Rule.ExclusiveEnvironments> separating = new ArrayList<>();
+    List<Rule.ActiveResourceLimit> limiting = new ArrayList<>();
+    for (Rule rule : policy.rules()) {
+      switch (rule) {
+        case Rule.Custom c -> custom.add(c);
+        case Rule.ApprovalRateLimit a -> approvals.add(a);
+        case Rule.ExclusiveEnvironments e -> separating.add(e);
+        case Rule.ActiveResourceLimit l -> limiting.add(l);
+        default -> {
+          // Request rules are checked in policy order straight from the policy.
+        }
+      }
+    }
+    this.customRules = custom.toArray(Rule.Custom[]::new);
+    this.approvalLimits = approvals.toArray(Rule.ApprovalRateLimit[]::new);
+    this.separations = separating.toArray(Rule.ExclusiveEnvironments[]::new);
+    this.limits = limiting.toArray(Rule.ActiveResourceLimit[]::new);
+    this.compliesReason = "complies with every rule of policy " + policy.name();
   }
 
   public Policy policy() {
@@ -63,16 +93,7 @@ public final class PolicyEngine {
    * @throws IllegalArgumentException when {@code state} holds no request with that id
    */
   public Decision decide(UserState state, RequestId pending, Instant now) {
-    AccessRequest request =
-        state
-            .request(pending)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "request "
-                            + pending
-                            + " is not among the requests of "
-                            + state.user().name()));
+    AccessRequest request = find(state, pending);
     Evaluation evaluation = new Evaluation(state, now, indexFor(state));
     return request.isPending() ? evaluation.pending(request) : evaluation.resync();
   }
@@ -87,10 +108,21 @@ public final class PolicyEngine {
     return new PolicyEngine(policy).decide(state, pending, now);
   }
 
+  private static AccessRequest find(UserState state, RequestId id) {
+    String wanted = id.value();
+    for (AccessRequest request : state.requests()) {
+      if (request.id().value().equals(wanted)) {
+        return request;
+      }
+    }
+    throw new IllegalArgumentException(
+        "request " + id + " is not among the requests of " + state.user().name());
+  }
+
   private EnvironmentIndex indexFor(UserState state) {
     EnvironmentIndex current = index;
     if (current == null || !current.covers(state.catalog())) {
-      current = new EnvironmentIndex(state.catalog(), policy.environments());
+      current = new EnvironmentIndex(state.catalog(), policy.environments(), List.of(separations));
       index = current;
     }
     return current;
@@ -103,129 +135,126 @@ public final class PolicyEngine {
     private final Instant now;
     private final EnvironmentIndex environments;
     private final List<Grant> active;
-    private final List<RequestId> alreadyLocked;
+    private final List<AccessRequest> alreadyLocked;
 
     private final List<RuleMatch> matches = new ArrayList<>();
     private final List<RuleError> errors = new ArrayList<>();
-    private final Map<RequestId, Action.Lock> locks = new LinkedHashMap<>();
+
+    /** The grants this decision locks, in order; made on the first lock, as most lock nothing. */
+    private @Nullable Map<RequestId, Action.Lock> locks;
+
+    private int @Nullable [] approvals;
 
     Evaluation(UserState state, Instant now, EnvironmentIndex environments) {
       this.state = state;
       this.now = now;
       this.environments = environments;
-      this.active = new ArrayList<>();
+      this.active = new ArrayList<>(state.requests().size());
       this.alreadyLocked = new ArrayList<>();
+      boolean sorted = true;
       for (AccessRequest request : state.requests()) {
         if (!request.isUnexpiredGrantAt(now)) {
           continue;
         }
         if (state.isLocked(request, now)) {
-          alreadyLocked.add(request.id());
-        } else {
-          active.add(asGrant(request));
+          alreadyLocked.add(request);
+          continue;
         }
+        Grant grant = asGrant(request);
+        // Brokers list requests oldest first; checking that while the grant is at hand is
+        // cheaper than sorting.
+        sorted &= active.isEmpty() || Grant.compare(active.get(active.size() - 1), grant) <= 0;
+        active.add(grant);
       }
-      active.sort(Grant.OLDEST_FIRST);
+      if (!sorted) {
+        active.sort(Grant.OLDEST_FIRST);
+      }
+      if (alreadyLocked.size() > 1) {
+        // Sorted like the active grants, so that the order of the state's requests never shows.
+        alreadyLocked.sort(GRANTS_OLDEST_FIRST);
+      }
     }
 
     private Grant asGrant(AccessRequest request) {
-      return new Grant(
-          request,
-          environments.environmentsOf(request),
-          nonNull(request.approved()),
-          nonNull(request.expires()));
+      return new Grant(request, environments.placementOf(request));
     }
 
     Decision resync() {
       restoreInvariants(active, null);
-      return finish(Outcome.NONE, null, List.of(), factsFor(null, 0));
+      return finish(Outcome.NONE, null, List.of(), facts(null, Set.of(), 0));
     }
 
     Decision pending(AccessRequest request) {
       int otherPending = countOtherPending(request);
-      Set<String> requestEnvironments = environments.environmentsOf(request);
-      ConditionInput input = conditionInput(request, requestEnvironments);
-      Map<Rule.Custom, Boolean> custom = evaluateCustomRules(input);
+      Placement placement = environments.placementOf(request);
+      Facts facts = facts(request, placement.environments(), otherPending);
+      boolean[] holds = evaluateCustomRules(request, placement.environments());
 
-      List<Action> userLocks = new ArrayList<>();
-      boolean denied = applyRequestRules(request, requestEnvironments, otherPending, custom);
-      denied |= applyCustomDenials(request, custom, userLocks);
+      // Only a custom lock-user rule adds to this, so without custom rules it stays empty.
+      List<Action> userLocks = customRules.length == 0 ? List.of() : new ArrayList<>(1);
+      boolean denied = applyRequestRules(request, placement, otherPending, holds);
+      denied |= applyCustomDenials(request, holds, userLocks);
       if (denied) {
-        return deny(request, userLocks, otherPending);
+        return deny(request, userLocks, facts);
       }
 
-      if (!errors.isEmpty() || escalates(request, custom)) {
+      if (!errors.isEmpty() || escalates(request, holds)) {
         restoreInvariants(active, null);
-        return finish(Outcome.ESCALATE, request.id(), List.of(), factsFor(request, otherPending));
+        return finish(Outcome.ESCALATE, request, List.of(), facts);
       }
 
-      return approveOrDefault(request, requestEnvironments, custom, otherPending);
+      return approveOrDefault(request, placement, holds, facts);
     }
 
     private Decision approveOrDefault(
-        AccessRequest request,
-        Set<String> requestEnvironments,
-        Map<Rule.Custom, Boolean> custom,
-        int otherPending) {
+        AccessRequest request, Placement placement, boolean[] holds, Facts facts) {
       boolean approvedByRule = false;
-      for (Map.Entry<Rule.Custom, Boolean> entry : custom.entrySet()) {
-        if (entry.getKey().action() == CustomAction.APPROVE && entry.getValue()) {
-          matches.add(new RuleMatch(entry.getKey().name(), entry.getKey().reason()));
+      for (int i = 0; i < customRules.length; i++) {
+        if (customRules[i].action() == CustomAction.APPROVE && holds[i]) {
+          matches.add(new RuleMatch(customRules[i].name(), customRules[i].reason()));
           approvedByRule = true;
         }
       }
       if (!approvedByRule && policy.defaultOutcome() != DefaultOutcome.APPROVE) {
-        return applyDefault(request, otherPending);
+        return applyDefault(request, facts);
       }
 
       AccessRequest asGranted = request.approvedAt(now, state.catalog());
-      Grant newest = new Grant(asGranted, requestEnvironments, now, nonNull(asGranted.expires()));
-      List<Grant> withNewest = new ArrayList<>(active);
-      withNewest.add(newest);
+      Grant newest = new Grant(asGranted, placement);
       int mark = matches.size();
-      @Nullable String refusal = restoreInvariants(withNewest, newest);
+      @Nullable String refusal = restoreInvariants(Grant.followedBy(active, newest), newest);
       if (refusal != null) {
         // The locks that admitting the request would have needed are moot once it is refused;
         // only the refusal and whatever the remaining grants need by themselves stay.
         RuleMatch refusing = matches.get(matches.size() - 1);
         matches.subList(mark, matches.size()).clear();
         matches.add(refusing);
-        locks.clear();
+        locks = null;
         restoreInvariants(active, null);
         return finish(
             Outcome.DENY,
-            request.id(),
+            request,
             List.of(new Action.Deny(request.id(), refusing.rule() + ": " + refusal)),
-            factsFor(request, otherPending));
+            facts);
       }
-      String reason =
-          approvedByRule
-              ? "approved by " + joinRuleNames(CustomAction.APPROVE, custom)
-              : "complies with every rule of policy " + policy.name();
+      String reason = approvedByRule ? "approved by " + approvingRuleNames(holds) : compliesReason;
       return finish(
-          Outcome.APPROVE,
-          request.id(),
-          List.of(new Action.Approve(request.id(), reason)),
-          factsFor(request, otherPending));
+          Outcome.APPROVE, request, List.of(new Action.Approve(request.id(), reason)), facts);
     }
 
-    private Decision applyDefault(AccessRequest request, int otherPending) {
+    private Decision applyDefault(AccessRequest request, Facts facts) {
       restoreInvariants(active, null);
       if (policy.defaultOutcome() == DefaultOutcome.DENY) {
         String reason = "no rule approves it and the policy's default is deny";
         matches.add(new RuleMatch("default", reason));
-        return finish(
-            Outcome.DENY,
-            request.id(),
-            List.of(new Action.Deny(request.id(), reason)),
-            factsFor(request, otherPending));
+        return finish(Outcome.DENY, request, List.of(new Action.Deny(request.id(), reason)), facts);
       }
       matches.add(
           new RuleMatch("default", "no rule approves it and the policy's default is escalate"));
-      return finish(Outcome.ESCALATE, request.id(), List.of(), factsFor(request, otherPending));
+      return finish(Outcome.ESCALATE, request, List.of(), facts);
     }
 
-    private Decision deny(AccessRequest request, List<Action> userLocks, int otherPending) {
+    private Decision deny(AccessRequest request, List<Action> userLocks, Facts facts) {
       StringBuilder reason = new StringBuilder();
       for (RuleMatch match : matches) {
         if (!reason.isEmpty()) {
@@ -236,25 +265,29 @@ public final class PolicyEngine {
       restoreInvariants(active, null);
       List<Action> actions = new ArrayList<>(userLocks);
       actions.add(new Action.Deny(request.id(), reason.toString()));
-      return finish(Outcome.DENY, request.id(), actions, factsFor(request, otherPending));
+      return finish(Outcome.DENY, request, actions, facts);
     }
 
-    /** Request rules that deny by themselves; returns whether any matched. */
+    /** Request rules that deny by themselves, in policy order; returns whether any matched. */
     private boolean applyRequestRules(
-        AccessRequest request,
-        Set<String> requestEnvironments,
-        int otherPending,
-        Map<Rule.Custom, Boolean> custom) {
+        AccessRequest request, Placement placement, int otherPending, boolean[] holds) {
       int before = matches.size();
+      int custom = 0;
+      int separation = 0;
       for (Rule rule : policy.rules()) {
         switch (rule) {
           case Rule.RequestResourceLimit limit -> checkRequestSize(request, limit);
           case Rule.MaxTtl maxTtl -> checkTtl(request, maxTtl);
           case Rule.PendingLimit limit -> checkPending(otherPending, limit);
           case Rule.RequireReason required -> checkReason(request, required);
-          case Rule.ExclusiveEnvironments exclusive -> checkSpan(requestEnvironments, exclusive);
-          case Rule.Custom c when c.action() == CustomAction.DENY && isTrue(custom, c) ->
+          case Rule.ExclusiveEnvironments exclusive ->
+              checkSpan(placement, exclusive, separation++);
+          case Rule.Custom c -> {
+            if (c.action() == CustomAction.DENY && holds[custom]) {
               matches.add(new RuleMatch(c.name(), c.reason()));
+            }
+            custom++;
+          }
           default -> {
             // The remaining rules act at a later step: escalation or the state rules.
           }
@@ -264,11 +297,11 @@ public final class PolicyEngine {
     }
 
     private boolean applyCustomDenials(
-        AccessRequest request, Map<Rule.Custom, Boolean> custom, List<Action> userLocks) {
+        AccessRequest request, boolean[] holds, List<Action> userLocks) {
       boolean denied = false;
-      for (Map.Entry<Rule.Custom, Boolean> entry : custom.entrySet()) {
-        Rule.Custom rule = entry.getKey();
-        if (rule.action() == CustomAction.LOCK_USER && entry.getValue()) {
+      for (int i = 0; i < customRules.length; i++) {
+        Rule.Custom rule = customRules[i];
+        if (rule.action() == CustomAction.LOCK_USER && holds[i]) {
           matches.add(new RuleMatch(rule.name(), rule.reason()));
           userLocks.add(
               new Action.Lock(
@@ -335,38 +368,42 @@ public final class PolicyEngine {
       }
     }
 
-    private void checkSpan(Set<String> requestEnvironments, Rule.ExclusiveEnvironments rule) {
-      List<String> spanned = listedIn(requestEnvironments, rule);
-      if (spanned.size() >= 2) {
+    private void checkSpan(Placement placement, Rule.ExclusiveEnvironments rule, int separation) {
+      if (placement.codes()[separation] == Placement.SPANS) {
         matches.add(
             new RuleMatch(
                 rule.name(),
-                "request spans " + joinAnd(spanned) + ", which must not be held together"));
+                "request spans "
+                    + joinAnd(listedIn(placement.environments(), rule))
+                    + ", which must not be held together"));
       }
     }
 
-    private boolean escalates(AccessRequest request, Map<Rule.Custom, Boolean> custom) {
+    private boolean escalates(AccessRequest request, boolean[] holds) {
       int before = matches.size();
+      int custom = 0;
+      int limit = 0;
       for (Rule rule : policy.rules()) {
-        if (rule instanceof Rule.Custom c
-            && c.action() == CustomAction.ESCALATE
-            && isTrue(custom, c)) {
-          matches.add(new RuleMatch(c.name(), c.reason()));
-        } else if (rule instanceof Rule.ApprovalRateLimit limit) {
-          int approvals = approvalsWithin(limit);
-          if (approvals >= limit.max()) {
+        if (rule instanceof Rule.Custom c) {
+          if (c.action() == CustomAction.ESCALATE && holds[custom]) {
+            matches.add(new RuleMatch(c.name(), c.reason()));
+          }
+          custom++;
+        } else if (rule instanceof Rule.ApprovalRateLimit rateLimit) {
+          int approved = approvals()[limit++];
+          if (approved >= rateLimit.max()) {
             matches.add(
                 new RuleMatch(
-                    limit.name(),
+                    rateLimit.name(),
                     request.user()
                         + " had "
-                        + approvals
+                        + approved
                         + " "
-                        + plural(approvals, "request", "requests")
+                        + plural(approved, "request", "requests")
                         + " approved in the last "
-                        + limit.window()
+                        + rateLimit.window()
                         + "; the limit is "
-                        + limit.max()
+                        + rateLimit.max()
                         + ", so a person decides"));
           }
         }
@@ -375,21 +412,28 @@ public final class PolicyEngine {
     }
 
     /**
-     * Applies every state rule, in policy order, to {@code grants} (oldest first). Grants it locks
-     * are recorded in {@link #locks}.
+     * Applies the state rules to {@code grants} (oldest first): every exclusive-environments rule,
+     * then every active-resource-limit rule on what separation left, each kind in policy order.
+     * Grants it locks are recorded in {@link #locks}.
+     *
+     * <p>The order of the kinds is part of the semantics, not of the file: separating first means
+     * the limit never locks a grant that separation is about to lock anyway, and so keeps older
+     * access that would otherwise be lost for nothing.
      *
      * @param newest the pending request as a grant, or null for a resync
      * @return why the pending request must be denied instead, or null
      */
     private @Nullable String restoreInvariants(List<Grant> grants, @Nullable Grant newest) {
-      List<Grant> kept = new ArrayList<>(grants);
-      for (Rule rule : policy.rules()) {
-        @Nullable String refusal =
-            switch (rule) {
-              case Rule.ExclusiveEnvironments exclusive -> separate(kept, newest, exclusive);
-              case Rule.ActiveResourceLimit limit -> limitActive(kept, newest, limit);
-              default -> null;
-            };
+      // Every caller starts from no locks, so "kept" is: the grants this call has not locked.
+      for (int r = 0; r < separations.length; r++) {
+        @Nullable String refusal = separate(grants, newest, separations[r], r);
+        if (refusal != null) {
+          matches.add(new RuleMatch(separations[r].name(), refusal));
+          return refusal;
+        }
+      }
+      for (Rule.ActiveResourceLimit rule : limits) {
+        @Nullable String refusal = limitActive(grants, newest, rule);
         if (refusal != null) {
           matches.add(new RuleMatch(rule.name(), refusal));
           return refusal;
@@ -399,59 +443,71 @@ public final class PolicyEngine {
     }
 
     private @Nullable String separate(
-        List<Grant> kept, @Nullable Grant newest, Rule.ExclusiveEnvironments rule) {
-      @Nullable String winner = null;
+        List<Grant> grants, @Nullable Grant newest, Rule.ExclusiveEnvironments rule, int r) {
+      int winner = Placement.NONE;
       @Nullable Grant winningGrant = null;
-      for (int i = kept.size() - 1; i >= 0 && winner == null; i--) {
-        List<String> listed = listedIn(kept.get(i).environments(), rule);
-        if (listed.size() == 1) {
-          winner = listed.get(0);
-          winningGrant = kept.get(i);
+      for (int i = grants.size() - 1; i >= 0 && winningGrant == null; i--) {
+        Grant grant = grants.get(i);
+        int code = grant.placement().codes()[r];
+        if (code >= 0 && !lockedHere(grant)) {
+          winner = code;
+          winningGrant = grant;
         }
+      }
+      boolean conflict = false;
+      for (int i = 0; i < grants.size() && !conflict; i++) {
+        conflict = mustGiveWay(grants.get(i), winningGrant, r, winner);
+      }
+      if (!conflict) {
+        return null;
       }
 
       if (newest != null && rule.resolve() == Resolve.DENY_NEW && newest == winningGrant) {
-        List<String> held = new ArrayList<>();
-        for (Grant grant : kept) {
-          if (grant != newest && conflicts(grant, winner, rule)) {
-            held.add(grant.request().id().value());
-          }
-        }
-        if (!held.isEmpty()) {
-          return state.user().name()
-              + " holds access in another environment of "
-              + joinAnd(rule.environments())
-              + " through "
-              + String.join(", ", held)
-              + "; "
-              + winner
-              + " access is refused rather than locking it";
-        }
+        return refuseSeparation(grants, newest, r, winner, rule);
       }
 
-      for (int i = 0; i < kept.size(); ) {
-        Grant grant = kept.get(i);
-        if (grant != winningGrant && conflicts(grant, winner, rule)) {
-          lock(grant, rule.name(), separationReason(grant, winner, winningGrant, rule));
-          kept.remove(i);
-        } else {
-          i++;
+      for (int i = 0; i < grants.size(); i++) {
+        Grant grant = grants.get(i);
+        if (mustGiveWay(grant, winningGrant, r, winner)) {
+          lock(grant, rule.name(), separationReason(grant, winningGrant, winner, rule));
         }
       }
       return null;
     }
 
-    private boolean conflicts(
-        Grant grant, @Nullable String winner, Rule.ExclusiveEnvironments rule) {
-      List<String> listed = listedIn(grant.environments(), rule);
-      return listed.size() >= 2 || (listed.size() == 1 && !listed.get(0).equals(winner));
+    /** Whether a kept grant other than the winning one conflicts with the winning environment. */
+    private boolean mustGiveWay(Grant grant, @Nullable Grant winningGrant, int r, int winner) {
+      return grant != winningGrant && conflicts(grant, r, winner) && !lockedHere(grant);
+    }
+
+    private boolean lockedHere(Grant grant) {
+      return locks != null && locks.containsKey(grant.request().id());
+    }
+
+    private String refuseSeparation(
+        List<Grant> grants,
+        Grant winningGrant,
+        int r,
+        int winner,
+        Rule.ExclusiveEnvironments rule) {
+      List<String> held = new ArrayList<>();
+      for (Grant grant : grants) {
+        if (mustGiveWay(grant, winningGrant, r, winner)) {
+          held.add(grant.request().id().value());
+        }
+      }
+      return state.user().name()
+          + " holds access in another environment of "
+          + joinAnd(rule.environments())
+          + " through "
+          + String.join(", ", held)
+          + "; "
+          + rule.environments().get(winner)
+          + " access is refused rather than locking it";
     }
 
     private String separationReason(
-        Grant grant,
-        @Nullable String winner,
-        @Nullable Grant winningGrant,
-        Rule.ExclusiveEnvironments rule) {
+        Grant grant, @Nullable Grant winningGrant, int winner, Rule.ExclusiveEnvironments rule) {
       List<String> listed = listedIn(grant.environments(), rule);
       String locked = grant.request().id() + " (" + describeAccess(grant) + ")";
       if (listed.size() >= 2) {
@@ -463,14 +519,14 @@ public final class PolicyEngine {
           + " access, and "
           + nonNull(winningGrant).request().id()
           + " holds "
-          + winner
+          + rule.environments().get(winner)
           + " access; "
           + joinAnd(rule.environments())
           + " must not be held together, so the older access is locked";
     }
 
     private @Nullable String limitActive(
-        List<Grant> kept, @Nullable Grant newest, Rule.ActiveResourceLimit rule) {
+        List<Grant> grants, @Nullable Grant newest, Rule.ActiveResourceLimit rule) {
       String unit = rule.countRoles() ? "roles and resources" : "resources";
       if (newest != null && newest.weight(rule.countRoles()) > rule.max()) {
         return "request asks for "
@@ -482,8 +538,10 @@ public final class PolicyEngine {
             + " a user may hold at once";
       }
       int total = 0;
-      for (Grant grant : kept) {
-        total += grant.weight(rule.countRoles());
+      for (int i = 0; i < grants.size(); i++) {
+        if (!lockedHere(grants.get(i))) {
+          total += grants.get(i).weight(rule.countRoles());
+        }
       }
       if (total <= rule.max()) {
         return null;
@@ -503,8 +561,11 @@ public final class PolicyEngine {
             + rule.max();
       }
       int running = 0;
-      for (int i = kept.size() - 1; i >= 0; i--) {
-        Grant grant = kept.get(i);
+      for (int i = grants.size() - 1; i >= 0; i--) {
+        Grant grant = grants.get(i);
+        if (lockedHere(grant)) {
+          continue;
+        }
         int weight = grant.weight(rule.countRoles());
         if (running + weight <= rule.max()) {
           running += weight;
@@ -522,14 +583,15 @@ public final class PolicyEngine {
                 + unit
                 + " would be held at once; the limit is "
                 + rule.max());
-        kept.remove(i);
       }
       return null;
     }
 
     private void lock(Grant grant, String rule, String reason) {
       RequestId id = grant.request().id();
-      if (locks.containsKey(id)) {
+      if (locks == null) {
+        locks = new LinkedHashMap<>();
+      } else if (locks.containsKey(id)) {
         return;
       }
       locks.put(
@@ -544,56 +606,119 @@ public final class PolicyEngine {
     }
 
     private Decision finish(
-        Outcome outcome, @Nullable RequestId request, List<Action> tail, Facts facts) {
-      List<Action> actions = new ArrayList<>(locks.values());
-      actions.addAll(tail);
+        Outcome outcome, @Nullable AccessRequest request, List<Action> tail, Facts facts) {
+      List<Action> actions = tail;
+      if (locks != null) {
+        actions = new ArrayList<>(locks.size() + tail.size());
+        actions.addAll(locks.values());
+        actions.addAll(tail);
+      }
+      Snapshot before = before();
       return new Decision(
-          outcome, request, actions, matches, errors, before(), after(outcome, request), facts);
+          outcome,
+          request == null ? null : request.id(),
+          actions,
+          matches.isEmpty() ? List.of() : matches,
+          errors.isEmpty() ? List.of() : errors,
+          before,
+          after(before, outcome, request, locksUser(tail)),
+          facts);
     }
 
     private Snapshot before() {
-      List<RequestId> ids = new ArrayList<>(active.size());
-      for (Grant grant : active) {
-        ids.add(grant.request().id());
+      RequestId[] ids = new RequestId[active.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = active.get(i).request().id();
       }
-      return new Snapshot(ids, alreadyLocked);
+      return new Snapshot(List.of(ids), ids(alreadyLocked));
     }
 
-    private Snapshot after(Outcome outcome, @Nullable RequestId request) {
-      List<RequestId> stillActive = new ArrayList<>();
+    /**
+     * The grants once the actions are carried out. A lock on the user locks every grant, and an
+     * approved request that a lock in force already targets (its id, one of its roles, its user)
+     * starts out locked.
+     */
+    private Snapshot after(
+        Snapshot before, Outcome outcome, @Nullable AccessRequest request, boolean userLocked) {
+      boolean approved = outcome == Outcome.APPROVE && request != null;
+      boolean approvedLocked = approved && state.isLocked(request, now);
+      if (locks == null && !userLocked && !approvedLocked) {
+        // Nothing is locked: the common case, which needs no scan and no sort.
+        if (!approved) {
+          return before;
+        }
+        RequestId[] ids = new RequestId[active.size() + 1];
+        for (int i = 0; i < active.size(); i++) {
+          ids[i] = active.get(i).request().id();
+        }
+        ids[active.size()] = request.id();
+        return new Snapshot(List.of(ids), before.locked());
+      }
+
+      List<RequestId> stillActive = new ArrayList<>(active.size() + 1);
+      List<AccessRequest> locked = new ArrayList<>(alreadyLocked);
       for (Grant grant : active) {
-        if (!locks.containsKey(grant.request().id())) {
+        if (userLocked || (locks != null && locks.containsKey(grant.request().id()))) {
+          locked.add(grant.request());
+        } else {
           stillActive.add(grant.request().id());
         }
       }
-      if (outcome == Outcome.APPROVE && request != null) {
-        stillActive.add(request);
+      if (approvedLocked) {
+        locked.add(request.approvedAt(now, state.catalog()));
+      } else if (approved) {
+        stillActive.add(request.id());
       }
-      List<RequestId> locked = new ArrayList<>(alreadyLocked);
-      locked.addAll(locks.keySet());
-      return new Snapshot(stillActive, locked);
+      locked.sort(GRANTS_OLDEST_FIRST);
+      return new Snapshot(stillActive, ids(locked));
     }
 
-    private Facts factsFor(@Nullable AccessRequest request, int otherPending) {
-      Set<String> activeEnvironments = new HashSet<>();
+    private Facts facts(
+        @Nullable AccessRequest request, Set<String> requestEnvironments, int otherPending) {
       int activeResources = 0;
       for (Grant grant : active) {
-        activeEnvironments.addAll(grant.environments());
         activeResources += grant.request().resources().size();
       }
-      int approvals = -1;
-      for (Rule rule : policy.rules()) {
-        if (rule instanceof Rule.ApprovalRateLimit limit) {
-          approvals = Math.max(approvals, approvalsWithin(limit));
-        }
+      int approved = -1;
+      for (int count : approvals()) {
+        approved = Math.max(approved, count);
       }
       return new Facts(
-          request == null ? Set.of() : environments.environmentsOf(request),
+          requestEnvironments,
           request == null ? 0 : request.resources().size(),
           otherPending,
-          approvals,
-          activeEnvironments,
+          approved,
+          activeEnvironments(),
           activeResources);
+    }
+
+    /**
+     * The union of the active grants' environments, built without a hash set: grants in the same
+     * environments share one placement of the index, so each of those is merged once.
+     */
+    private Set<String> activeEnvironments() {
+      long merged = 0;
+      String[] union = new String[4];
+      int size = 0;
+      for (Grant grant : active) {
+        Placement placement = grant.placement();
+        if (placement.id() >= 0 && placement.id() < Long.SIZE) {
+          long bit = 1L << placement.id();
+          if ((merged & bit) != 0) {
+            continue;
+          }
+          merged |= bit;
+        }
+        for (String environment : placement.environments()) {
+          if (indexOf(union, size, environment) < 0) {
+            if (size == union.length) {
+              union = Arrays.copyOf(union, size * 2);
+            }
+            union[size++] = environment;
+          }
+        }
+      }
+      return Set.of(Arrays.copyOf(union, size));
     }
 
     private int countOtherPending(AccessRequest request) {
@@ -604,6 +729,19 @@ public final class PolicyEngine {
         }
       }
       return count;
+    }
+
+    /** Approvals counted by each approval-rate-limit rule, in policy order; computed once. */
+    private int[] approvals() {
+      int[] counted = approvals;
+      if (counted == null) {
+        counted = new int[approvalLimits.length];
+        for (int i = 0; i < counted.length; i++) {
+          counted[i] = approvalsWithin(approvalLimits[i]);
+        }
+        approvals = counted;
+      }
+      return counted;
     }
 
     /** Approvals in the window that ends now, the newest approval included. */
@@ -619,33 +757,39 @@ public final class PolicyEngine {
       return count;
     }
 
-    private Map<Rule.Custom, Boolean> evaluateCustomRules(ConditionInput input) {
-      Map<Rule.Custom, Boolean> results = new LinkedHashMap<>();
-      for (Rule rule : policy.rules()) {
-        if (rule instanceof Rule.Custom custom) {
-          try {
-            results.put(custom, custom.condition().test(input));
-          } catch (ConditionException e) {
-            errors.add(new RuleError(custom.name(), e.getMessage()));
-          }
+    /** Whether each custom rule holds, by position; a rule that fails is recorded and false. */
+    private boolean[] evaluateCustomRules(AccessRequest request, Set<String> requestEnvironments) {
+      if (customRules.length == 0) {
+        return NO_CUSTOM_RULES;
+      }
+      boolean[] holds = new boolean[customRules.length];
+      ConditionInput input = conditionInput(request, requestEnvironments);
+      for (int i = 0; i < customRules.length; i++) {
+        try {
+          holds[i] = customRules[i].condition().test(input);
+        } catch (ConditionException e) {
+          errors.add(new RuleError(customRules[i].name(), e.getMessage()));
         }
       }
-      return results;
+      return holds;
     }
 
     private ConditionInput conditionInput(AccessRequest request, Set<String> requestEnvironments) {
-      if (!hasCustomRules()) {
-        return EMPTY_INPUT;
-      }
-      List<Map<String, Object>> grants = new ArrayList<>(active.size());
-      for (Grant grant : active) {
-        grants.add(ConditionInputs.request(grant.request(), grant.environments()));
-      }
       return new ConditionInput(
           ConditionInputs.request(request, requestEnvironments),
           ConditionInputs.user(state.user()),
-          grants,
+          new ActiveGrants(active),
           now);
+    }
+
+    private String approvingRuleNames(boolean[] holds) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < customRules.length; i++) {
+        if (customRules[i].action() == CustomAction.APPROVE && holds[i]) {
+          names.add(customRules[i].name());
+        }
+      }
+      return String.join(", ", names);
     }
 
     private String describeAccess(Grant grant) {
@@ -656,38 +800,45 @@ public final class PolicyEngine {
     }
   }
 
-  private static final ConditionInput EMPTY_INPUT =
-      new ConditionInput(Map.of(), Map.of(), List.of(), Instant.EPOCH);
+  /** What {@code evaluateCustomRules} finds in a policy without custom rules; never written. */
+  private static final boolean[] NO_CUSTOM_RULES = new boolean[0];
 
-  private boolean hasCustomRules() {
-    for (Rule rule : policy.rules()) {
-      if (rule instanceof Rule.Custom) {
+  /** Oldest approval first, ties by id, as {@link Grant#OLDEST_FIRST} orders grants. */
+  private static final Comparator<AccessRequest> GRANTS_OLDEST_FIRST =
+      Comparator.comparing((AccessRequest r) -> nonNull(r.approved()))
+          .thenComparing(AccessRequest::id);
+
+  private static boolean locksUser(List<Action> actions) {
+    for (Action action : actions) {
+      if (action instanceof Action.Lock lock && lock.target() instanceof LockTarget.User) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean isTrue(Map<Rule.Custom, Boolean> results, Rule.Custom rule) {
-    return Boolean.TRUE.equals(results.get(rule));
+  private static List<RequestId> ids(List<AccessRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    RequestId[] ids = new RequestId[requests.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = requests.get(i).id();
+    }
+    return List.of(ids);
   }
 
-  private static String joinRuleNames(CustomAction action, Map<Rule.Custom, Boolean> custom) {
-    List<String> names = new ArrayList<>();
-    custom.forEach(
-        (rule, matched) -> {
-          if (rule.action() == action && matched) {
-            names.add(rule.name());
-          }
-        });
-    return String.join(", ", names);
+  /**
+   * Whether {@code grant} must give way to the winning environment of the separation rule at {@code
+   * r}: it spans listed environments, or lies in a listed one other than the winner's.
+   */
+  private static boolean conflicts(Grant grant, int r, int winner) {
+    int code = grant.placement().codes()[r];
+    return code == Placement.SPANS || (code >= 0 && code != winner);
   }
 
   /** The environments of {@code environments} that the rule lists, in the rule's order. */
   private static List<String> listedIn(Set<String> environments, Rule.ExclusiveEnvironments rule) {
-    if (environments.isEmpty()) {
-      return List.of();
-    }
     List<String> listed = new ArrayList<>(2);
     for (String environment : rule.environments()) {
       if (environments.contains(environment)) {
@@ -695,6 +846,16 @@ public final class PolicyEngine {
       }
     }
     return listed;
+  }
+
+  /** The index of {@code value} among the first {@code size} of {@code values}, or -1. */
+  private static int indexOf(String[] values, int size, String value) {
+    for (int i = 0; i < size; i++) {
+      if (values[i] == value || values[i].equals(value)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static String joinAnd(List<String> items) {

@@ -14,12 +14,7 @@ import dev.warden.core.catalog.CatalogLoader;
 import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
-import dev.warden.core.policy.DefaultOutcome;
-import dev.warden.core.policy.EnvironmentModel;
-import dev.warden.core.policy.Mode;
-import dev.warden.core.policy.Policy;
-import dev.warden.core.policy.Resolve;
-import dev.warden.core.policy.Rule;
+import dev.warden.core.policy.PolicyLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +24,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The worked examples of docs/policy.md, one test each, on the shipped example catalog. */
+/**
+ * The worked examples of docs/policy.md, one test each, with the shipped example policy and catalog
+ * loaded from examples/.
+ */
 class PolicyDocExamplesTest {
 
   private static final Instant NOON = Instant.parse("2026-01-01T12:00:00Z");
@@ -41,28 +39,8 @@ class PolicyDocExamplesTest {
   static void loadExamples() throws Exception {
     Path file = Path.of("..", "examples", "catalog.yaml");
     catalog = CatalogLoader.load(file.toString(), Files.readString(file));
-    engine = new PolicyEngine(examplePolicy());
-  }
-
-  /** The rules of examples/policy.yaml. */
-  static Policy examplePolicy() {
-    return new Policy(
-        "default",
-        Mode.ENFORCE,
-        DefaultOutcome.APPROVE,
-        EnvironmentModel.defaultModel(),
-        List.of(
-            new Rule.RequestResourceLimit("max-resources-per-request", 3, false),
-            new Rule.ActiveResourceLimit("max-active-resources", 3, false, Resolve.LOCK_OLDEST),
-            new Rule.ExclusiveEnvironments(
-                "production-research-separation",
-                List.of("production", "research"),
-                Resolve.LOCK_OLDER),
-            new Rule.MaxTtl("max-duration", Duration.ofHours(8)),
-            new Rule.PendingLimit("no-hoarding", 2),
-            new Rule.RequireReason("reason-required", 10),
-            new Rule.ApprovalRateLimit("auto-approval-budget", 5, Duration.ofHours(24))),
-        "0".repeat(64));
+    Path policy = Path.of("..", "examples", "policy.yaml");
+    engine = new PolicyEngine(PolicyLoader.load(policy.toString(), Files.readString(policy)));
   }
 
   @Test
