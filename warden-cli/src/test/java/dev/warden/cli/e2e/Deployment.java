@@ -63,23 +63,30 @@ final class Deployment implements AutoCloseable {
    * @param mode {@code enforce} or {@code dry-run}
    * @param decisionLog where the watcher writes its decision log
    * @param logFormat {@code text} or {@code json}
+   * @param source {@code watch} or {@code poll}
    */
-  record WatcherSettings(String mode, Path decisionLog, Duration resyncInterval, String logFormat) {
+  record WatcherSettings(
+      String mode, Path decisionLog, Duration resyncInterval, String logFormat, String source) {
 
     WatcherSettings withMode(String newMode) {
-      return new WatcherSettings(newMode, decisionLog, resyncInterval, logFormat);
+      return new WatcherSettings(newMode, decisionLog, resyncInterval, logFormat, source);
     }
 
     WatcherSettings withDecisionLog(Path file) {
-      return new WatcherSettings(mode, file, resyncInterval, logFormat);
+      return new WatcherSettings(mode, file, resyncInterval, logFormat, source);
     }
 
     WatcherSettings withResyncInterval(Duration interval) {
-      return new WatcherSettings(mode, decisionLog, interval, logFormat);
+      return new WatcherSettings(mode, decisionLog, interval, logFormat, source);
     }
 
     WatcherSettings withLogFormat(String format) {
-      return new WatcherSettings(mode, decisionLog, resyncInterval, format);
+      return new WatcherSettings(mode, decisionLog, resyncInterval, format, source);
+    }
+
+    /** {@code poll} lists every second instead of watching. */
+    WatcherSettings polling() {
+      return new WatcherSettings(mode, decisionLog, resyncInterval, logFormat, "poll");
     }
   }
 
@@ -149,7 +156,7 @@ final class Deployment implements AutoCloseable {
   /** The defaults: enforce, the log beside everything else, resync every minute, text logs. */
   WatcherSettings watcherSettings() {
     return new WatcherSettings(
-        "enforce", directory.resolve("decisions.jsonl"), Duration.ofMinutes(1), "text");
+        "enforce", directory.resolve("decisions.jsonl"), Duration.ofMinutes(1), "text", "watch");
   }
 
   /** Starts the watcher and waits until {@code /readyz} says it is ready. */
@@ -173,11 +180,17 @@ final class Deployment implements AutoCloseable {
         policy: policy.yaml
         decisionLog: %s
         mode: %s
+        source: %s
+        pollInterval: PT1S
         resyncInterval: %s
         listen: 127.0.0.1:0
         """
             .formatted(
-                brokerUri, settings.decisionLog(), settings.mode(), settings.resyncInterval()));
+                brokerUri,
+                settings.decisionLog(),
+                settings.mode(),
+                settings.source(),
+                settings.resyncInterval()));
     WardenProcess started =
         WardenProcess.start(
             "watcher",

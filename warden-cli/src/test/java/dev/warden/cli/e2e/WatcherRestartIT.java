@@ -164,6 +164,24 @@ class WatcherRestartIT {
     assertThat(deployment.metric("warden_watch_reconnects_total")).isPositive();
   }
 
+  /** The fallback without a watch stream: everything listed every second, decided the same. */
+  @Test
+  void pollMode_decidesFromPeriodicListings() throws Exception {
+    WardenProcess watcher = deployment.startWatcher(settings.polling());
+
+    RequestObject production = deployment.request("poller", List.of("prod-db"), List.of());
+    deployment.awaitDecided(production.id());
+    RequestObject research = deployment.request("poller", List.of("research-notebook"), List.of());
+    RequestObject decided = deployment.awaitDecided(research.id());
+
+    assertThat(decided.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(deployment.admin.getRequest(production.id()).locked()).isTrue();
+    assertThat(watcher.errors()).contains("source=poll", "pollInterval=PT1S", "polling every PT1S");
+    assertThat(records())
+        .filteredOn(r -> r.path("phase").asText().equals("intent"))
+        .allSatisfy(r -> assertThat(r.path("trigger").path("kind").asText()).isEqualTo("resync"));
+  }
+
   /** Creates, for each user, a production request and then a research request. */
   private List<RequestObject> createBurst(String prefix) {
     List<RequestObject> created = new ArrayList<>();
