@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -348,7 +349,10 @@ public final class IdentityCommand implements Runnable {
               locked(identity),
               identity.lastSeen() == null
                   ? "never"
-                  : identity.lastSeen().time() + " (" + identity.lastSeen().serial() + ")",
+                  : identity.lastSeen().time().truncatedTo(ChronoUnit.SECONDS)
+                      + " ("
+                      + identity.lastSeen().serial()
+                      + ")",
               certificate.serial(),
               certificate.expires(),
               state);

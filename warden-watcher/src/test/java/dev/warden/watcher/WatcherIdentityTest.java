@@ -3,7 +3,10 @@ package dev.warden.watcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.RequestObject;
+import dev.warden.core.access.LockId;
+import dev.warden.core.access.LockTarget;
 import dev.warden.core.access.RequestState;
 import dev.warden.core.policy.Mode;
 import dev.warden.watcher.metrics.WatcherMetrics;
@@ -149,6 +152,25 @@ class WatcherIdentityTest {
     Thread.sleep(1500);
 
     assertThat(watcher.notReady()).contains("stopped acting").contains("create requests");
+    assertThat(harness.admin.getRequest(ignored.id()).state()).isEqualTo(RequestState.PENDING);
+  }
+
+  @Test
+  void revokedWatcher_losesItsStreamWithinASecond_andStopsBeingReady() throws Exception {
+    Watcher watcher = harness.startWatcher(Mode.ENFORCE);
+    await(() -> watcher.notReady() == null, Duration.ofSeconds(10));
+
+    harness.admin.createLock(
+        new NewLock(
+            LockId.of("revoked-watcher"), new LockTarget.Identity("watcher"), "test", null));
+    long revoked = System.nanoTime();
+    await(() -> watcher.notReady() != null, Duration.ofSeconds(5));
+    Duration noticed = Duration.ofNanos(System.nanoTime() - revoked);
+    RequestObject ignored = harness.request("bob", List.of("dev-db"), List.of());
+    Thread.sleep(1000);
+
+    assertThat(noticed).isLessThan(Duration.ofSeconds(1));
+    assertThat(watcher.notReady()).contains("not connected");
     assertThat(harness.admin.getRequest(ignored.id()).state()).isEqualTo(RequestState.PENDING);
   }
 
