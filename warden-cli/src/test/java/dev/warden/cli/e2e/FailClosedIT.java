@@ -115,7 +115,9 @@ class FailClosedIT {
             "outcome " + blocked.id(),
             "intent " + after.id(),
             "outcome " + after.id());
-    assertThat(Deployment.verifyWithPython(settings.decisionLog())).endsWith("4 records verified");
+    // Four decision records and the checkpoint the watcher signs at shutdown.
+    assertThat(Deployment.recordCount(settings.decisionLog())).isEqualTo(5);
+    assertThat(Deployment.verifyWithPython(settings.decisionLog())).endsWith("5 records verified");
     assertThat(deployment.watcher().errors())
         .contains("decision log not writable")
         .contains("decision log writable again");
