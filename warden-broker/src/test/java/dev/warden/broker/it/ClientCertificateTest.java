@@ -147,8 +147,17 @@ class ClientCertificateTest {
       assertThat(problem.status()).isEqualTo(401);
       assertThat(problem.problem().detail()).contains(why);
     } else {
+      // In TLS 1.3 the server checks the client's certificate after the client has finished its
+      // side of the handshake, so the client sees either a certificate alert or, when the alert
+      // loses the race with the close, only a connection closed before any answer. Both are the
+      // handshake refusing the certificate; what matters is that no call got through.
       assertThat(failure).isInstanceOf(BrokerUnreachableException.class);
-      assertThat(failure.getMessage()).containsIgnoringCase("certificate");
+      assertThat(failure.getMessage())
+          .satisfiesAnyOf(
+              message -> assertThat(message).containsIgnoringCase("certificate"),
+              message -> assertThat(message).contains("received no bytes"),
+              message -> assertThat(message).containsIgnoringCase("connection reset"),
+              message -> assertThat(message).containsIgnoringCase("closed"));
     }
   }
 
