@@ -1,14 +1,10 @@
 package dev.warden.core;
 
-import java.util.regex.Pattern;
-
 /** Validation shared by the typed identifiers, so every id in Warden obeys one character rule. */
 public final class Identifiers {
 
   /** The longest identifier accepted anywhere. */
   public static final int MAX_LENGTH = 253;
-
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]*");
 
   private Identifiers() {}
 
@@ -26,7 +22,7 @@ public final class Identifiers {
       throw new IllegalArgumentException(
           kind + " is " + value.length() + " characters long; the limit is " + MAX_LENGTH);
     }
-    if (!SAFE.matcher(value).matches()) {
+    if (!safeCharacters(value)) {
       throw new IllegalArgumentException(
           kind
               + " '"
@@ -39,7 +35,25 @@ public final class Identifiers {
 
   /** Whether {@code value} would pass {@link #requireSafe}. */
   public static boolean isSafe(String value) {
-    return !value.isEmpty() && value.length() <= MAX_LENGTH && SAFE.matcher(value).matches();
+    return !value.isEmpty() && value.length() <= MAX_LENGTH && safeCharacters(value);
+  }
+
+  /**
+   * Whether {@code value} is {@code [A-Za-z0-9][A-Za-z0-9._:/@-]*}. Written as a loop rather than a
+   * regular expression because every id of every request passes through it, and a replay of
+   * millions of requests spent a noticeable share of its time in the regex engine.
+   */
+  private static boolean safeCharacters(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean alphanumeric =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      boolean punctuation = c == '.' || c == '_' || c == ':' || c == '/' || c == '@' || c == '-';
+      if (!alphanumeric && (i == 0 || !punctuation)) {
+        return false;
+      }
+    }
+    return !value.isEmpty();
   }
 
   private static String printable(String value) {
