@@ -25,7 +25,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "policy",
     description = "Check, test and explore policy files before they govern access.",
-    subcommands = {PolicyCommand.Check.class, PolicyTestCommand.class, PolicyMatrixCommand.class})
+    subcommands = {
+      PolicyCommand.Check.class,
+      PolicyTestCommand.class,
+      PolicyMatrixCommand.class,
+      PolicyReplayCommand.class
+    })
 final class PolicyCommand {
 
   /**

@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       RequestCommand.class,
       LockCommand.class,
       AccessCommand.class,
+      AuditCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Warden implements Runnable {

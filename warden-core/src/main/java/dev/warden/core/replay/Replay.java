@@ -1,0 +1,273 @@
+package dev.warden.core.replay;
+
+import dev.warden.core.access.LockTarget;
+import dev.warden.core.catalog.Catalog;
+import dev.warden.core.decision.Action;
+import dev.warden.core.decision.Decision;
+import dev.warden.core.decision.Outcome;
+import dev.warden.core.decision.RuleError;
+import dev.warden.core.decision.RuleMatch;
+import dev.warden.core.policy.Policy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Replays a history of requests through a candidate policy and a baseline, in time order, and
+ * counts what changes.
+ *
+ * <p>Each side keeps its own simulated world: a request the candidate approved is active for the
+ * candidate's later decisions, whatever the baseline did with it. The baseline is either another
+ * policy, simulated the same way, or the decisions the history recorded. Nothing is sent anywhere;
+ * time is the history's.
+ *
+ * <p>Feed requests with {@link #accept} in the order they were decided; memory stays bounded by the
+ * live state of the users, not the length of the history. Not thread-safe.
+ */
+public final class Replay {
+
+  private final World candidate;
+  private final @Nullable World baseline;
+  private final int maxCases;
+
+  private @Nullable Instant last;
+  private long decisions;
+  private long skipped;
+  private long sameOutcome;
+  private long changed;
+  private long baselineLocks;
+  private long candidateLocks;
+  private final Map<String, Long> transitions = new TreeMap<>();
+  private final List<ChangedCase> cases = new ArrayList<>();
+
+  /**
+   * Prepares a replay.
+   *
+   * @param baselinePolicy the policy to compare with, or null to compare with what the history
+   *     recorded
+   * @param maxCases how many changed cases to keep in detail
+   */
+  public Replay(
+      Policy candidatePolicy, @Nullable Policy baselinePolicy, Catalog catalog, int maxCases) {
+    Duration memory = World.memoryFor(candidatePolicy, baselinePolicy);
+    this.candidate = new World(candidatePolicy, catalog, memory);
+    this.baseline = baselinePolicy == null ? null : new World(baselinePolicy, catalog, memory);
+    this.maxCases = maxCases;
+  }
+
+  /**
+   * Replays one request.
+   *
+   * @throws IllegalArgumentException when it was decided before the request replayed last, or it
+   *     records no decision and there is no baseline policy
+   */
+  public void accept(RecordedRequest recorded) {
+    check(recorded);
+    Decision next = candidate.decideIfNew(recorded.request(), recorded.at());
+    Decision before =
+        baseline == null || next == null
+            ? null
+            : baseline.decideIfNew(recorded.request(), recorded.at());
+    count(recorded, next, before);
+  }
+
+  /**
+   * Replays a batch of requests, the baseline's world on {@code executor} while the candidate's
+   * runs on the calling thread. The two worlds share nothing, so this decides exactly what {@link
+   * #accept} would, one request after another.
+   *
+   * @throws BatchException naming the request of the batch that is out of order or lacks a recorded
+   *     decision; nothing of the batch is replayed then
+   */
+  public void acceptAll(List<RecordedRequest> batch, Executor executor) {
+    Instant previous = last;
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        check(batch.get(i));
+      } catch (IllegalArgumentException e) {
+        last = previous;
+        throw new BatchException(i, e.getMessage());
+      }
+    }
+
+    Decision[] before = new Decision[batch.size()];
+    CompletableFuture<Void> baselineDone =
+        baseline == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < batch.size(); i++) {
+                    RecordedRequest each = batch.get(i);
+                    before[i] = baseline.decideIfNew(each.request(), each.at());
+                  }
+                },
+                executor);
+    Decision[] next = new Decision[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      RecordedRequest each = batch.get(i);
+      next[i] = candidate.decideIfNew(each.request(), each.at());
+    }
+    await(baselineDone);
+
+    for (int i = 0; i < batch.size(); i++) {
+      count(batch.get(i), next[i], before[i]);
+    }
+  }
+
+  /** A request of a batch could not be replayed; {@link #index()} says which. */
+  public static final class BatchException extends IllegalArgumentException {
+    private final int index;
+
+    BatchException(int index, String message) {
+      super(message);
+      this.index = index;
+    }
+
+    /** The position of the offending request in its batch. */
+    public int index() {
+      return index;
+    }
+  }
+
+  private void check(RecordedRequest recorded) {
+    if (last != null && recorded.at().isBefore(last)) {
+      throw new IllegalArgumentException(
+          "request "
+              + recorded.request().id()
+              + " was decided at "
+              + recorded.at()
+              + ", before the one replayed last ("
+              + last
+              + "); a history must be in time order");
+    }
+    if (baseline == null && recorded.recorded() == null) {
+      throw new IllegalArgumentException(
+          "request "
+              + recorded.request().id()
+              + " has no recorded decision to compare with; name a baseline policy");
+    }
+    last = recorded.at();
+  }
+
+  private void count(
+      RecordedRequest recorded, @Nullable Decision next, @Nullable Decision baselineDecision) {
+    if (next == null) {
+      // A request decided again later (say, escalated, then approved once a window passed) is
+      // one arrival: it is replayed where it first appeared. Both worlds remember alike, so the
+      // baseline recognised it too.
+      skipped++;
+      return;
+    }
+    if (baseline != null) {
+      Decision before = required(baselineDecision);
+      compare(recorded, before.outcome(), lockTargets(before), () -> verdict(before), next);
+      return;
+    }
+    RecordedRequest.Recorded was = required(recorded.recorded());
+    compare(
+        recorded,
+        was.outcome(),
+        was.locks(),
+        () -> new Verdict(was.outcome(), was.rules(), was.locks()),
+        next);
+  }
+
+  private static void await(CompletableFuture<Void> done) {
+    try {
+      done.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Counts one decision. Rule texts are written out only for the cases kept in detail: for millions
+   * of requests, that would cost more than the comparison itself.
+   */
+  private void compare(
+      RecordedRequest recorded,
+      Outcome beforeOutcome,
+      List<String> beforeLocks,
+      Supplier<Verdict> before,
+      Decision next) {
+    Outcome outcome = next.outcome();
+    List<String> locks = lockTargets(next);
+    decisions++;
+    baselineLocks += beforeLocks.size();
+    candidateLocks += locks.size();
+    if (beforeOutcome == outcome) {
+      sameOutcome++;
+    } else {
+      transitions.merge(beforeOutcome + "→" + outcome, 1L, Long::sum);
+    }
+    if (beforeOutcome != outcome || !sameTargets(beforeLocks, locks)) {
+      changed++;
+      if (cases.size() < maxCases) {
+        cases.add(new ChangedCase(recorded.request(), recorded.at(), before.get(), verdict(next)));
+      }
+    }
+  }
+
+  public ReplaySummary summary() {
+    return new ReplaySummary(
+        decisions,
+        skipped,
+        sameOutcome,
+        transitions,
+        baselineLocks,
+        candidateLocks,
+        changed,
+        cases);
+  }
+
+  private static boolean sameTargets(List<String> a, List<String> b) {
+    return (a.isEmpty() && b.isEmpty()) || new TreeSet<>(a).equals(new TreeSet<>(b));
+  }
+
+  private static <T> T required(@Nullable T value) {
+    if (value == null) {
+      throw new IllegalStateException(
+          "bug: the two sides of a replay disagree on which requests they have seen");
+    }
+    return value;
+  }
+
+  private static Verdict verdict(Decision decision) {
+    List<String> rules = new ArrayList<>();
+    for (RuleMatch match : decision.matches()) {
+      rules.add(match.rule() + ": " + match.reason());
+    }
+    for (RuleError error : decision.errors()) {
+      rules.add(error.rule() + ": could not be evaluated: " + error.message());
+    }
+    return new Verdict(decision.outcome(), rules, lockTargets(decision));
+  }
+
+  private static List<String> lockTargets(Decision decision) {
+    List<String> locks = List.of();
+    for (Action action : decision.actions()) {
+      if (action instanceof Action.Lock lock) {
+        if (locks.isEmpty()) {
+          locks = new ArrayList<>(2);
+        }
+        locks.add(
+            lock.target() instanceof LockTarget.Request request
+                ? request.id().value()
+                : lock.target().kind() + ":" + lock.target().value());
+      }
+    }
+    return locks;
+  }
+}
