@@ -68,6 +68,26 @@ public final class Shadow {
       @Nullable AccessRequest next,
       Decision enforced,
       Instant now) {
+    try {
+      record(user, trigger, active, state, next, enforced, now);
+    } catch (RuntimeException e) {
+      // The shadow policy only observes: whatever goes wrong with it must not touch enforcement.
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "shadow comparison failed; enforcement goes on: user={0} error={1}",
+          user,
+          e.toString());
+    }
+  }
+
+  private void record(
+      UserName user,
+      Trigger trigger,
+      PolicyHolder.Active active,
+      UserState state,
+      @Nullable AccessRequest next,
+      Decision enforced,
+      Instant now) {
     PolicyEngine current = engine;
     Decision shadow =
         next == null ? current.decide(state, now) : current.decide(state, next.id(), now);
