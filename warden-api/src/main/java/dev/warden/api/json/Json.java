@@ -1,11 +1,13 @@
 package dev.warden.api.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -296,8 +298,13 @@ public final class Json {
   }
 
   private static ObjectMapper build(boolean strict) {
+    // Jackson keeps its parse and write buffers per thread by default. The broker serves every
+    // call on a new virtual thread, so nothing was ever reused and each call allocated fresh
+    // buffers of several KiB; a shared pool reuses them across threads.
+    JsonFactory factory =
+        JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
     JsonMapper.Builder builder =
-        JsonMapper.builder()
+        JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
             .addModule(new WireModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
