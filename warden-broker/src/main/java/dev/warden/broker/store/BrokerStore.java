@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -119,6 +120,16 @@ public interface BrokerStore extends AutoCloseable {
    * @return a handle that unregisters the listener when closed
    */
   Subscription onCommit(LongConsumer listener);
+
+  /**
+   * Registers {@code listener} to receive the changes of each commit made through this store
+   * object, in version order, before the commit's callers are answered; the same rules as {@link
+   * #onCommit} apply. A listener that keeps the history in memory can take them from here instead
+   * of reading back what was just written.
+   *
+   * @return a handle that unregisters the listener when closed
+   */
+  Subscription onChanges(Consumer<List<ChangeEvent>> listener);
 
   /** Finishes pending writes, then releases the database. */
   @Override

@@ -31,12 +31,15 @@ final class EventLog {
       @Nullable String reason,
       @Nullable String decisionId) {}
 
-  void append(Session session, Entry entry) throws SQLException {
+  /** Writes a change in {@code transaction} and notes it there for the commit listeners. */
+  void append(WriteTransaction transaction, Entry entry) throws SQLException {
     PreparedStatement statement =
-        session.prepare(
-            "INSERT INTO events (version, time_us, change_type, kind, object_id, action,"
-                + " actor_name, actor_serial, reason, decision_id, snapshot)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        transaction
+            .session()
+            .prepare(
+                "INSERT INTO events (version, time_us, change_type, kind, object_id, action,"
+                    + " actor_name, actor_serial, reason, decision_id, snapshot)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     statement.setLong(1, entry.object().resourceVersion());
     statement.setLong(2, Micros.of(entry.time()));
     statement.setString(3, entry.type().name());
@@ -49,6 +52,8 @@ final class EventLog {
     statement.setString(10, entry.decisionId());
     statement.setString(11, entry.snapshot());
     statement.executeUpdate();
+    transaction.recorded(
+        new ChangeEvent(entry.object().resourceVersion(), entry.type(), entry.object()));
   }
 
   /**

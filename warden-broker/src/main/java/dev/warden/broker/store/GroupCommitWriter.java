@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,7 +38,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 16_384;
 
   private final ConnectionFactory factory;
-  private final LongConsumer committed;
+  private final Consumer<WriteTransaction> committed;
   private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
   private final ReadWriteLock closing = new ReentrantReadWriteLock();
   private final Thread thread;
@@ -48,9 +48,9 @@ final class GroupCommitWriter implements AutoCloseable {
   /**
    * Starts the writer thread.
    *
-   * @param committed told the new current version after every commit that changed something
+   * @param committed told of every commit that changed something, with its transaction
    */
-  GroupCommitWriter(String name, ConnectionFactory factory, LongConsumer committed) {
+  GroupCommitWriter(String name, ConnectionFactory factory, Consumer<WriteTransaction> committed) {
     this.factory = factory;
     this.committed = committed;
     this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
@@ -155,7 +155,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     // Listeners first: once a caller hears that its write is done, watchers have been woken too.
     if (transaction.changed()) {
-      committed.accept(transaction.version());
+      committed.accept(transaction);
     }
     batch.forEach(Job::complete);
   }

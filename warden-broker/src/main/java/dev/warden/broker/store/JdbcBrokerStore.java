@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +44,7 @@ final class JdbcBrokerStore implements BrokerStore {
   private final Snapshots snapshots;
   private final RequestIds ids = new RequestIds();
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<ChangeEvent>>> changeListeners = new CopyOnWriteArrayList<>();
 
   JdbcBrokerStore(
       String description, ConnectionFactory writerConnections, SessionPool readers, Snapshots s) {
@@ -77,7 +79,7 @@ final class JdbcBrokerStore implements BrokerStore {
 
           requests.insert(transaction.session(), stored, json);
           events.append(
-              transaction.session(),
+              transaction,
               new EventLog.Entry(
                   ChangeType.ADDED,
                   stored,
@@ -124,7 +126,7 @@ final class JdbcBrokerStore implements BrokerStore {
           String json = snapshots.write(reviewed);
           requests.update(transaction.session(), reviewed, json);
           events.append(
-              transaction.session(),
+              transaction,
               new EventLog.Entry(
                   ChangeType.MODIFIED,
                   reviewed,
@@ -163,7 +165,7 @@ final class JdbcBrokerStore implements BrokerStore {
           String json = snapshots.write(stored);
           locks.insert(transaction.session(), stored, json);
           events.append(
-              transaction.session(),
+              transaction,
               new EventLog.Entry(
                   ChangeType.ADDED,
                   stored,
@@ -208,7 +210,7 @@ final class JdbcBrokerStore implements BrokerStore {
                   last.lock(), last.createdBy(), last.created(), transaction.nextVersion());
           locks.delete(transaction.session(), id);
           events.append(
-              transaction.session(),
+              transaction,
               new EventLog.Entry(
                   ChangeType.DELETED,
                   deleted,
@@ -338,6 +340,12 @@ final class JdbcBrokerStore implements BrokerStore {
   }
 
   @Override
+  public Subscription onChanges(Consumer<List<ChangeEvent>> listener) {
+    changeListeners.add(listener);
+    return () -> changeListeners.remove(listener);
+  }
+
+  @Override
   public void close() {
     writer.close();
     readers.close();
@@ -380,7 +388,7 @@ final class JdbcBrokerStore implements BrokerStore {
 
     requests.update(tx.session(), expired, json);
     events.append(
-        tx.session(),
+        tx,
         new EventLog.Entry(
             ChangeType.MODIFIED,
             expired,
@@ -393,7 +401,16 @@ final class JdbcBrokerStore implements BrokerStore {
     return expired;
   }
 
-  private void notify(long version) {
+  private void notify(WriteTransaction committed) {
+    long version = committed.version();
+    List<ChangeEvent> changes = committed.changes();
+    for (Consumer<List<ChangeEvent>> listener : changeListeners) {
+      try {
+        listener.accept(changes);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "store change listener failed at version " + version, e);
+      }
+    }
     for (LongConsumer listener : listeners) {
       try {
         listener.accept(version);

@@ -1,5 +1,8 @@
 package dev.warden.broker.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One write transaction of the group-commit writer, shared by the operations of one batch: it hands
  * out the store versions in order, starting after the version read under lock.
@@ -10,6 +13,7 @@ final class WriteTransaction {
   private final long startVersion;
   private final long historyStart;
   private long version;
+  private final List<ChangeEvent> changes = new ArrayList<>();
 
   WriteTransaction(Session session, long startVersion, long historyStart) {
     this.session = session;
@@ -39,5 +43,15 @@ final class WriteTransaction {
 
   long historyStart() {
     return historyStart;
+  }
+
+  /** Notes a change this transaction wrote, for the commit listeners. */
+  void recorded(ChangeEvent change) {
+    changes.add(change);
+  }
+
+  /** The changes this transaction wrote, in version order. */
+  List<ChangeEvent> changes() {
+    return List.copyOf(changes);
   }
 }

@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Recent changes in memory, in version order and without gaps, and the current locks.
  *
- * <p>The store calls back after every commit; a single feed thread then reads the new changes once
- * and wakes every watch stream, so a change reaches watchers without polling and the database is
- * read once per commit, not once per watcher. A slow safety tick also catches changes committed by
- * another broker process on a shared database.
+ * <p>The store hands over the changes of every commit this broker makes, before the commit's
+ * callers are answered; they are appended here and every watch stream is woken, so a change reaches
+ * watchers without polling and without reading back what was just written. A feed thread reads from
+ * the database only to fill a gap: changes committed by another broker process on a shared
+ * database, which a slow safety tick also looks for.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -55,7 +56,7 @@ public final class ChangeFeed implements AutoCloseable {
       locks.put(lock.lockId(), lock);
       lockIndex.put(lock.lock());
     }
-    this.subscription = store.onCommit(version -> signal());
+    this.subscription = store.onChanges(this::committed);
     this.thread = Thread.ofPlatform().name("warden-change-feed").daemon().unstarted(this::run);
   }
 
@@ -192,6 +193,28 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes a commit's changes from the store's writer. Reading them back from the database, as the
+   * feed thread did for every commit, cost a query, the parsing of every snapshot and a thread
+   * hand-over on the way of every change to its watchers.
+   */
+  private void committed(List<ChangeEvent> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    mutex.lock();
+    try {
+      if (changes.get(0).resourceVersion() == head + 1) {
+        append(changes);
+        return;
+      }
+    } finally {
+      mutex.unlock();
+    }
+    // Something committed in between that this broker did not write: read it in order.
+    signal();
+  }
+
   private void drain() throws HistoryCompactedException {
     while (!closed) {
       List<ChangeEvent> changes = store.changesSince(head(), BATCH);
@@ -209,6 +232,10 @@ public final class ChangeFeed implements AutoCloseable {
     mutex.lock();
     try {
       for (ChangeEvent change : changes) {
+        if (change.resourceVersion() <= head) {
+          // Read back while the writer handed the same change over; it is here already.
+          continue;
+        }
         if (change.resourceVersion() != head + 1) {
           throw new IllegalStateException(
               "bug: the store returned version " + change.resourceVersion() + " after " + head);

@@ -493,6 +493,21 @@ abstract class BrokerStoreContract {
     assertThat(readable).containsExactly(1L, 2L);
   }
 
+  @Test
+  void onChanges_handsOverEachCommitsChanges_asChangesSinceReadsThem() throws Exception {
+    List<List<ChangeEvent>> heard = new CopyOnWriteArrayList<>();
+    BrokerStore.Subscription subscription = store.onChanges(heard::add);
+
+    StoredRequest created = create("alice");
+    store.review(created.requestId(), approve(), WATCHER, T0.plusSeconds(1));
+    subscription.close();
+    create("alice");
+
+    assertThat(heard).hasSize(2);
+    assertThat(heard.get(0)).containsExactlyElementsOf(store.changesSince(0, 1));
+    assertThat(heard.get(1)).containsExactlyElementsOf(store.changesSince(1, 1));
+  }
+
   // --- audit trail
 
   @Test

@@ -49,13 +49,13 @@ final class BenchRun {
   static final double WARMUP_RATE = 100;
 
   /** The broker's heap is sized for its caches of recent changes and locks. */
-  private static final List<String> BROKER_JVM = List.of("-Xms128m", "-Xmx512m");
+  private static final List<String> BROKER_JVM = List.of("-Xms512m", "-Xmx512m");
 
   /**
    * The watcher's heap limit is the heap target: everything it holds (cache, queue, log) must fit,
    * so a leak or an unbounded cache fails the run instead of hiding in a large default heap.
    */
-  private static final List<String> WATCHER_JVM = List.of("-Xms64m", "-Xmx256m");
+  private static final List<String> WATCHER_JVM = List.of("-Xms256m", "-Xmx256m");
 
   /**
    * Everything a run needs that can be worked out before any process starts, so that a bad

@@ -211,6 +211,16 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   /**
+   * Records how a decision's actions went without waiting for the disk: the future completes when
+   * the record is durable, or exceptionally with {@link LogUnavailableException}. Records are
+   * written in the order they are queued, so it still follows its intent and precedes whatever is
+   * queued after it.
+   */
+  public CompletableFuture<Appended> outcomeLater(DecisionEntry entry) {
+    return submit("outcome", entry.toJson());
+  }
+
+  /**
    * Records a decision without waiting: the future completes when the record is durable, or
    * exceptionally with {@link LogUnavailableException}. Blocks only while the queue is full.
    */

@@ -199,30 +199,37 @@ public final class Reconciler {
     }
 
     Execution execution = dryRun ? Execution.dryRun(decision) : execute(decision, decisionId);
-    Step step = recordOutcome(entry, execution, user, decisionId);
+    recordOutcome(entry, execution, user, decisionId);
     observe(user, trigger, active, decision, decisionId, execution);
     if (noEffect) {
       memo.put(key, fingerprint);
     }
-    return execution.transientFailure ? Step.RETRY : step;
+    return execution.transientFailure ? Step.RETRY : Step.CONTINUE;
   }
 
-  private Step recordOutcome(
+  /**
+   * Queues the outcome record without waiting for the disk. Its actions are sent already and
+   * nothing that follows depends on the record being durable first: records keep the order they are
+   * queued in, so the chain still runs intent, actions, outcome, next intent; and a watcher that
+   * dies before the outcome is on disk finds the open intent on restart and re-evaluates the user.
+   * Waiting put a second fsync in series on every decision, holding the worker and the user for it.
+   * A failed write also leaves the log unhealthy, so the next intent fails and nothing more is sent
+   * until the log can be written again.
+   */
+  private void recordOutcome(
       DecisionEntry entry, Execution execution, UserName user, String decisionId) {
-    try {
-      log.outcome(entry.withActions(execution.results));
-      return Step.CONTINUE;
-    } catch (LogUnavailableException e) {
-      // The actions were sent; only their record is missing. A restart finds the open intent and
-      // re-evaluates the user, so retrying here adds nothing the next run would not do anyway.
-      LOG.log(
-          System.Logger.Level.ERROR,
-          "outcome not recorded: user={0} decision={1} error={2}",
-          user,
-          decisionId,
-          e.getMessage());
-      return Step.RETRY;
-    }
+    log.outcomeLater(entry.withActions(execution.results))
+        .whenComplete(
+            (appended, failure) -> {
+              if (failure != null) {
+                LOG.log(
+                    System.Logger.Level.ERROR,
+                    "outcome not recorded: user={0} decision={1} error={2}",
+                    user,
+                    decisionId,
+                    failure.getMessage());
+              }
+            });
   }
 
   /** What became of a decision's actions. */

@@ -49,6 +49,23 @@ class DecisionLogTest {
   }
 
   @Test
+  void outcomeLater_keepsQueueOrder_andIsDurableWhenItsFutureCompletes() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      log.intent(Entries.approval("d-1", "alice", "r1"));
+      var outcome = log.outcomeLater(Entries.approval("d-1", "alice", "r1"));
+      Appended next = log.intent(Entries.approval("d-2", "alice", "r2"));
+
+      assertThat(outcome.get(5, TimeUnit.SECONDS).seq()).isEqualTo(2);
+      assertThat(next.seq()).isEqualTo(3);
+      assertThat(Files.readAllLines(file).get(1)).contains("\"phase\":\"outcome\"");
+    }
+
+    assertThat(LogVerifier.verify(file).records()).isEqualTo(3);
+  }
+
+  @Test
   void independentPythonChecker_acceptsTheLog() throws Exception {
     Path file = dir.resolve("decisions.jsonl");
     try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
