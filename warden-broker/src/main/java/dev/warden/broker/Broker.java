@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,7 @@ public final class Broker implements AutoCloseable {
   private final LastSeen lastSeen;
   private final RoleBook roles;
   private final BrokerServer server;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Broker(
       BrokerConfig config,
@@ -168,6 +170,9 @@ public final class Broker implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.close();
     feed.close();
     expiry.close();
