@@ -215,14 +215,32 @@ public final class BrokerLoad {
     long end = System.nanoTime() + length.toNanos();
     long next = System.nanoTime();
     int i = 0;
+    List<Thread> sent = new ArrayList<>();
+    AtomicLong failed = new AtomicLong();
     while (System.nanoTime() < end) {
       BrokerClient client = pool.get(i++ % pool.size());
-      Thread.ofVirtual().start(() -> client.createRequest(request()));
+      sent.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      client.createRequest(request());
+                    } catch (RuntimeException e) {
+                      failed.incrementAndGet();
+                    }
+                  }));
       next += interval;
       long sleep = next - System.nanoTime();
       if (sleep > 0) {
         Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
       }
+    }
+    // Wait for the answers still on their way, so that none is cut off by the broker closing.
+    for (Thread thread : sent) {
+      thread.join();
+    }
+    if (failed.get() > 0) {
+      System.out.printf("  (%d paced creations failed)%n", failed.get());
     }
   }
 
