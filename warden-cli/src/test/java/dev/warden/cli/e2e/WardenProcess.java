@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * test JVM itself exit first, by a shutdown hook: an end-to-end test must never leave a broker or
  * watcher running on the machine.
  */
-final class WardenProcess implements AutoCloseable {
+public final class WardenProcess implements AutoCloseable {
 
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -51,7 +51,7 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** The shaded jar the build made; the failsafe configuration names it. */
-  static Path jar() {
+  public static Path jar() {
     Path jar = Path.of(System.getProperty("warden.jar", "target/warden-all.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -63,7 +63,7 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** The repository's root, for the shipped examples and scripts. */
-  static Path root() {
+  public static Path root() {
     return Path.of(System.getProperty("warden.root", "..")).toAbsolutePath().normalize();
   }
 
@@ -72,7 +72,7 @@ final class WardenProcess implements AutoCloseable {
    * NAME.err} there. A later start under the same name appends, so a restarted watcher's earlier
    * lines stay readable.
    */
-  static WardenProcess start(String name, Path directory, String... args) {
+  public static WardenProcess start(String name, Path directory, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Small and quick to start: these processes serve a handful of requests each.
@@ -109,32 +109,32 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** Runs {@code warden ARGS} to completion and returns its exit code; fails after a minute. */
-  static int run(String name, Path directory, String... args) {
+  public static int run(String name, Path directory, String... args) {
     try (WardenProcess process = start(name, directory, args)) {
       return process.awaitExit(Duration.ofMinutes(1));
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** Everything this process (not an earlier one of the same name) wrote to standard error. */
-  String errors() {
+  public String errors() {
     return read(stderr, stderrStart);
   }
 
   /** Everything this process wrote to standard output so far. */
-  String output() {
+  public String output() {
     return read(stdout, stdoutStart);
   }
 
   /** Lines of standard error so far. */
-  List<String> errorLines() {
+  public List<String> errorLines() {
     return errors().lines().toList();
   }
 
@@ -143,7 +143,7 @@ final class WardenProcess implements AutoCloseable {
    *
    * @throws AssertionError when the process exits or the timeout passes first, with its output
    */
-  Matcher awaitLine(Pattern pattern, Duration timeout) {
+  public Matcher awaitLine(Pattern pattern, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<Matcher> found = find(pattern);
@@ -173,18 +173,18 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** Sends SIGKILL: the process gets no chance to finish anything. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
   }
 
   /** Sends SIGTERM and returns the exit code once the process is gone. */
-  int terminate(Duration timeout) {
+  public int terminate(Duration timeout) {
     process.destroy();
     return awaitExit(timeout);
   }
 
-  int awaitExit(Duration timeout) {
+  public int awaitExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
@@ -200,7 +200,7 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** The last lines of both streams, to explain a failure. */
-  String tail() {
+  public String tail() {
     return "\n--- "
         + name
         + " stdout ---\n"
@@ -228,7 +228,7 @@ final class WardenProcess implements AutoCloseable {
     }
   }
 
-  static void sleep(Duration duration) {
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration);
     } catch (InterruptedException e) {
