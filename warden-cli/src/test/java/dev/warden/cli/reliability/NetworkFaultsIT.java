@@ -12,6 +12,7 @@ import dev.warden.core.access.RequestId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -106,19 +107,23 @@ class NetworkFaultsIT {
                 predicted,
                 Set.of("watcher"),
                 List.of(settings.decisionLog())));
-    Committed committed = committedButFailed(settings.decisionLog());
+    Committed committed = committedWithoutAnswer(settings.decisionLog());
     scenario
         .count("delays", faults.delays())
         .count("drops", faults.drops())
         .count("cutResponses", faults.cuts())
         .count("cutAfterCommitReviews", committed.reviews())
         .count("cutAfterCommitLocks", committed.locks())
+        .count("committedLoggedFailed", committed.loggedAsFailed().size())
         .count("actionRetries", sum(metrics, "warden_action_failures_total", "kind=\"transient\""))
         .count("conflicts409", sum(metrics, "warden_actions_total", "result=\"skipped\""))
         .count("watchReconnects", sum(metrics, "warden_watch_reconnects_total", ""))
         .count("connections", faults.connections())
         .finish(report);
 
+    assertThat(committed.loggedAsFailed())
+        .as("actions the broker carried out that the decision log calls failed")
+        .isEmpty();
     assertThat(faults.delays()).as("delays injected").isPositive();
     assertThat(faults.drops()).as("connections dropped").isPositive();
     assertThat(faults.cuts()).as("answers cut").isPositive();
@@ -127,10 +132,14 @@ class NetworkFaultsIT {
         .isPositive();
   }
 
-  /** Actions the broker committed although the watcher's outcome record says they failed. */
-  private record Committed(int reviews, int locks) {}
+  /**
+   * Actions the broker committed although their answer was lost: those the outcome record calls
+   * {@code unconfirmed}, as it should, and those it calls {@code failed}, which would be a false
+   * record in the audit trail.
+   */
+  private record Committed(int reviews, int locks, List<String> loggedAsFailed) {}
 
-  private Committed committedButFailed(Path log) {
+  private Committed committedWithoutAnswer(Path log) {
     Map<String, String> reviewDecision = new HashMap<>();
     for (RequestObject request : deployment.admin.listRequests().items()) {
       for (Review review : request.reviews()) {
@@ -148,6 +157,7 @@ class NetworkFaultsIT {
 
     int reviews = 0;
     int locks = 0;
+    List<String> loggedAsFailed = new ArrayList<>();
     for (JsonNode record : Invariants.records(log)) {
       if (!record.path("phase").asText().equals("outcome")) {
         continue;
@@ -155,22 +165,22 @@ class NetworkFaultsIT {
       String decision = record.path("decisionId").asText();
       Instant recorded = Instant.parse(record.path("time").asText());
       for (JsonNode action : record.path("actions")) {
-        if (!action.path("result").asText().equals("failed")) {
-          continue;
-        }
+        String result = action.path("result").asText();
         String type = action.path("type").asText();
-        String target = action.path("target").asText();
-        if ((type.equals("approve") || type.equals("deny"))
-            && decision.equals(reviewDecision.get(target))) {
-          reviews++;
-        }
         Instant lockAt = lockCreated.get(action.path("lockId").asText());
-        if (type.equals("lock") && lockAt != null && lockAt.isBefore(recorded)) {
-          locks++;
+        boolean committed =
+            (type.equals("approve") || type.equals("deny"))
+                    && decision.equals(reviewDecision.get(action.path("target").asText()))
+                || type.equals("lock") && lockAt != null && lockAt.isBefore(recorded);
+        if (committed && result.equals("failed")) {
+          loggedAsFailed.add(decision + " " + type + " " + action.path("target").asText());
+        } else if (committed && result.equals("unconfirmed")) {
+          reviews += type.equals("lock") ? 0 : 1;
+          locks += type.equals("lock") ? 1 : 0;
         }
       }
     }
-    return new Committed(reviews, locks);
+    return new Committed(reviews, locks, loggedAsFailed);
   }
 
   /** The sum of every series of {@code name} whose labels contain {@code label}. */
