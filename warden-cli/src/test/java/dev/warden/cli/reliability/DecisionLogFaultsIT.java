@@ -56,16 +56,28 @@ import org.junit.jupiter.api.io.TempDir;
 class DecisionLogFaultsIT {
 
   private static final double RATE = 2;
-  private static final Duration HORIZON = Duration.ofSeconds(30);
-  private static final Duration DECIDED_WITHIN = Duration.ofSeconds(60);
   private static final Set<String> ACTIONS =
       Set.of("REQUEST_APPROVED", "REQUEST_DENIED", "LOCK_CREATED");
 
   /** Requests sent while the log works, before each fault (none before the disk fills). */
   private static final long BEFORE = 4;
 
-  /** Requests sent while the log cannot be written; more when the suite runs longer. */
+  /**
+   * Requests sent while the log cannot be written; more, over a longer fault, when the suite runs
+   * longer ({@code reliability.minutes}), so that the three faults together last about that long.
+   */
   private static final long DURING = Scenario.requests(6, 0.5);
+
+  /**
+   * How late a request may be decided: the fault's length, then up to 30 s until its user's
+   * backed-off retry comes round, and a margin. The load needs enough users that none asks twice
+   * within it (see {@link ReliabilityLoad#plan}); a longer fault needs more users.
+   */
+  private static final Duration HORIZON = Duration.ofSeconds(45 + Math.round(DURING / RATE));
+
+  private static final Duration DECIDED_WITHIN = HORIZON.plusSeconds(30);
+
+  private static final int USERS = (int) Math.max(32, Math.ceil(HORIZON.toSeconds() * 1.25));
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
@@ -81,7 +93,7 @@ class DecisionLogFaultsIT {
   @BeforeAll
   void startBroker() throws Exception {
     scenario = Scenario.start("decision-log-faults");
-    load = ReliabilityLoad.plan(32, 2 * BEFORE + 3 * DURING, RATE, HORIZON, scenario.seed());
+    load = ReliabilityLoad.plan(USERS, 2 * BEFORE + 3 * DURING, RATE, HORIZON, scenario.seed());
     deployment =
         Deployment.start(
             dir,
