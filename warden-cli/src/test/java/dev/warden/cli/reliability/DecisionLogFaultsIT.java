@@ -20,6 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -128,8 +130,7 @@ class DecisionLogFaultsIT {
         fs.fill();
         Fault fault = new Fault("full", Instant.now());
         prepareOnce();
-        List<RequestId> during = send(DURING);
-        awaitUnready(fault, "No space left on device");
+        List<RequestId> during = sendDuring(fault, "No space left on device");
         assertFailedClosed(fault, during);
 
         fault.recovering();
@@ -159,8 +160,7 @@ class DecisionLogFaultsIT {
 
         Fault fault = new Fault("read-only", Instant.now());
         fs.fail();
-        List<RequestId> during = send(DURING);
-        awaitUnready(fault, "Read-only file system");
+        List<RequestId> during = sendDuring(fault, "Read-only file system");
         assertFailedClosed(fault, during);
 
         fault.recovering();
@@ -196,8 +196,7 @@ class DecisionLogFaultsIT {
 
         Fault fault = new Fault("fsync-hang", Instant.now());
         fs.hold();
-        List<RequestId> during = send(DURING);
-        awaitUnready(fault, "did not become durable within PT5S");
+        List<RequestId> during = sendDuring(fault, "did not become durable within PT5S");
         assertThat(fs.held()).as("an fsync is blocked in the kernel right now").isPositive();
         assertThat(deployment.status("/healthz").statusCode())
             .as("the watcher is alive while its fsync hangs")
@@ -257,6 +256,33 @@ class DecisionLogFaultsIT {
     Set<RequestId> known = new HashSet<>();
     load.created(deployment.admin).forEach(r -> known.add(r.id()));
     load.send(() -> deployment.admin, count, RATE);
+    return createdSince(known);
+  }
+
+  /**
+   * Sends the fault's share of the load and, while it goes out, waits for {@code /readyz} to turn
+   * 503 naming {@code reason}, which the first request held back should cause.
+   */
+  private List<RequestId> sendDuring(Fault fault, String reason) throws Exception {
+    Set<RequestId> known = new HashSet<>();
+    load.created(deployment.admin).forEach(r -> known.add(r.id()));
+    CompletableFuture<Void> sending =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                load.send(() -> deployment.admin, DURING, RATE);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending the load", e);
+              }
+            },
+            runnable -> Thread.ofVirtual().start(runnable));
+    awaitUnready(fault, reason);
+    sending.get(DECIDED_WITHIN.toSeconds(), TimeUnit.SECONDS);
+    return createdSince(known);
+  }
+
+  private List<RequestId> createdSince(Set<RequestId> known) {
     List<RequestId> sent = new ArrayList<>();
     for (RequestObject request : load.created(deployment.admin)) {
       if (!known.contains(request.id())) {

@@ -8,6 +8,7 @@ import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.Review;
 import dev.warden.cli.bench.Replay;
 import dev.warden.cli.e2e.Deployment;
+import dev.warden.cli.e2e.WardenProcess;
 import dev.warden.core.access.RequestId;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * watcher's outcome record says the action failed while the broker holds it under that very
  * decision (reviews carry their decision id) or created it before the failure was recorded (locks).
  *
- * <p>The faults stop once the load is sent, so that the run ends in a bounded time; the invariants
- * are checked after every request is decided as the replay of {@code decide} predicts.
+ * <p>Halfway through the load every connection is dropped at once, so that the watch stream is
+ * certainly broken mid-stream at least once whatever the random draws. The faults stop once the
+ * load is sent, so that the run ends in a bounded time; the invariants are checked after every
+ * request is decided as the replay of {@code decide} predicts.
  */
 class NetworkFaultsIT {
 
@@ -85,7 +89,21 @@ class NetworkFaultsIT {
     load.prepare(deployment.admin, Duration.ofSeconds(1));
 
     proxy.inject(FAULTS);
-    load.send(() -> deployment.admin, requests, rate);
+    CompletableFuture<Void> sending =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                load.send(() -> deployment.admin, requests, rate);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending the load", e);
+              }
+            },
+            runnable -> Thread.ofVirtual().start(runnable));
+    // Halfway, every connection breaks at once: the watch stream among them, for certain.
+    WardenProcess.sleep(Duration.ofMillis((long) (requests / rate * 500)));
+    proxy.dropAll();
+    sending.get();
     proxy.inject(FaultProxy.Faults.NONE);
     proxy.dropAll();
     FaultProxy.Counts faults = proxy.counts();
