@@ -14,6 +14,7 @@ import dev.warden.cli.bench.LoadPlan;
 import dev.warden.cli.bench.Replay;
 import dev.warden.cli.e2e.WardenProcess;
 import dev.warden.core.access.RequestId;
+import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.Catalog;
 import dev.warden.core.catalog.CatalogLoader;
 import dev.warden.core.catalog.UserName;
@@ -73,7 +74,9 @@ public final class ReliabilityLoad {
   }
 
   /**
-   * Plans {@code requests} requests at {@code rate} per second over {@code userCount} users.
+   * Plans {@code requests} requests at {@code rate} per second over {@code userCount} users, for a
+   * scenario whose watcher keeps up with the load: the shipped policy with its approval budget
+   * raised above what an ordinary user asks for, and abusive users brought to that budget.
    *
    * @param horizon how late, at worst, the scenario's watcher decides (its faults included); the
    *     plan refuses to space one user's requests so closely that the prediction would depend on
@@ -85,13 +88,58 @@ public final class ReliabilityLoad {
     List<UserName> users = BenchCatalog.users(userCount, "user-");
     String catalogText = BenchCatalog.yaml(users);
     Catalog catalog = CatalogLoader.load("catalog.yaml", catalogText);
-    String shipped = Files.readString(WardenProcess.root().resolve("examples/policy.yaml"));
-    BenchPolicy given = BenchPolicy.of("policy.yaml", shipped);
+    BenchPolicy given = BenchPolicy.of("policy.yaml", shippedPolicy());
     LoadPlan first = LoadPlan.of(users, catalog, given, rate, horizon, seed);
     long perUser = first.ordinaryRequestsPerUser(requests);
     BenchPolicy raised = given.withApprovalBudgetAtLeast((int) perUser + 1);
     LoadPlan plan = LoadPlan.of(users, catalog, raised, rate, horizon, seed);
     return new ReliabilityLoad(raised, catalog, catalogText, plan, users);
+  }
+
+  /**
+   * Plans a load for a scenario whose watcher may be down for any length of time: the shipped
+   * policy without its pending limit, and with an approval budget that two thirds of an ordinary
+   * user's requests reach, so that the rest escalate.
+   *
+   * <p>The pending limit goes because it alone makes a decision depend on how many of a user's
+   * requests wait together, which a watcher killed every second or two makes arbitrary; every other
+   * rule decides a user's requests the same whether they come one by one or in one pass (see {@link
+   * LoadPlan}), so the prediction holds however long the watcher was away. Without the pending
+   * limit the plan has no abusive users; the escalations come from the budget instead.
+   */
+  public static ReliabilityLoad planForAnyDelay(
+      int userCount, long requests, double rate, long seed)
+      throws IOException, InvalidFileException {
+    List<UserName> users = BenchCatalog.users(userCount, "user-");
+    String catalogText = BenchCatalog.yaml(users);
+    Catalog catalog = CatalogLoader.load("catalog.yaml", catalogText);
+    BenchPolicy given = BenchPolicy.of("policy.yaml", withoutPendingLimit(shippedPolicy()));
+    Duration anyHorizon = Duration.ofDays(1);
+    LoadPlan first = LoadPlan.of(users, catalog, given, rate, anyHorizon, seed);
+    long perUser = first.ordinaryRequestsPerUser(requests);
+    BenchPolicy budget = given.withApprovalBudgetAtLeast((int) (perUser * 2 / 3));
+    LoadPlan plan = LoadPlan.of(users, catalog, budget, rate, anyHorizon, seed);
+    return new ReliabilityLoad(budget, catalog, catalogText, plan, users);
+  }
+
+  private static String shippedPolicy() throws IOException {
+    return Files.readString(WardenProcess.root().resolve("examples/policy.yaml"));
+  }
+
+  /** The policy's text without its pending-limit rule (the rule's lines, from its name on). */
+  static String withoutPendingLimit(String text) {
+    List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+    int type = lines.indexOf("    type: pending-limit");
+    if (type < 1 || !lines.get(type - 1).startsWith("  - name: ")) {
+      throw new IllegalStateException(
+          "bug: the shipped policy no longer has its pending-limit rule in the expected form");
+    }
+    int end = type + 1;
+    while (end < lines.size() && lines.get(end).startsWith("    ")) {
+      end++;
+    }
+    lines.subList(type - 1, end).clear();
+    return String.join("\n", lines);
   }
 
   public String catalogText() {
@@ -220,17 +268,42 @@ public final class ReliabilityLoad {
     return load;
   }
 
-  /** What the replay of {@code decide} predicts for each request of the load. */
+  /**
+   * What the replay of {@code decide} predicts for each request of the load, from the requests as
+   * they were created (the broker's listing of {@link #created} shows them decided).
+   */
   public Map<RequestId, Replay.Prediction> predict(List<RequestObject> created) {
     Replay replay = new Replay(policy.policy(), catalog);
     replay.seed(before, locksBefore);
-    replay.replay(created);
+    replay.replay(created.stream().map(ReliabilityLoad::asCreated).toList());
     Instant at = Instant.now();
     Map<RequestId, Replay.Prediction> predicted = new HashMap<>();
     for (RequestObject request : created) {
       predicted.put(request.id(), replay.prediction(request.id(), at));
     }
     return predicted;
+  }
+
+  /**
+   * The request as its create call answered it: pending, with none of what the watcher did since,
+   * which is what the replay must start from.
+   */
+  private static RequestObject asCreated(RequestObject now) {
+    return new RequestObject(
+        now.id(),
+        now.user(),
+        now.roles(),
+        now.resources(),
+        now.reason(),
+        now.ttl(),
+        RequestState.PENDING,
+        now.created(),
+        null,
+        null,
+        false,
+        false,
+        List.of(),
+        now.resourceVersion());
   }
 
   /**
