@@ -88,31 +88,14 @@ class NetworkFaultsIT {
     deployment.startWatcher(settings);
     load.prepare(deployment.admin, Duration.ofSeconds(1));
 
-    proxy.inject(FAULTS);
-    CompletableFuture<Void> sending =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                load.send(() -> deployment.admin, requests, rate);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sending the load", e);
-              }
-            },
-            runnable -> Thread.ofVirtual().start(runnable));
-    // Halfway, every connection breaks at once: the watch stream among them, for certain.
-    WardenProcess.sleep(Duration.ofMillis((long) (requests / rate * 500)));
-    proxy.dropAll();
-    sending.get();
-    proxy.inject(FaultProxy.Faults.NONE);
-    proxy.dropAll();
+    sendThroughFaults(load, requests, rate);
     FaultProxy.Counts faults = proxy.counts();
+
     List<RequestObject> created = load.created(deployment.admin);
     Map<RequestId, Replay.Prediction> predicted = load.predict(created);
     load.awaitPredicted(deployment.admin, predicted, Duration.ofSeconds(60));
     String metrics = deployment.status("/metrics").body();
     deployment.watcher().terminate(Duration.ofSeconds(30));
-
     Set<RequestId> ids = new HashSet<>();
     created.forEach(r -> ids.add(r.id()));
     Invariants.Report report =
@@ -126,6 +109,7 @@ class NetworkFaultsIT {
                 Set.of("watcher"),
                 List.of(settings.decisionLog())));
     Committed committed = committedWithoutAnswer(settings.decisionLog());
+
     scenario
         .count("delays", faults.delays())
         .count("drops", faults.drops())
@@ -148,6 +132,33 @@ class NetworkFaultsIT {
     assertThat(sum(metrics, "warden_watch_reconnects_total", ""))
         .as("the watch stream was broken and reopened")
         .isPositive();
+  }
+
+  /**
+   * Sends the load with the faults in force, breaks every connection at once halfway through (so
+   * that the watch stream is certainly broken mid-stream), then heals the network: no more faults,
+   * and every connection still carrying a fault's plan dropped.
+   */
+  private void sendThroughFaults(ReliabilityLoad load, long requests, double rate)
+      throws Exception {
+    proxy.inject(FAULTS);
+    CompletableFuture<Void> sending =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                load.send(() -> deployment.admin, requests, rate);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending the load", e);
+              }
+            },
+            runnable -> Thread.ofVirtual().start(runnable));
+    WardenProcess.sleep(Duration.ofMillis((long) (requests / rate * 500)));
+    proxy.dropAll();
+    sending.get();
+
+    proxy.inject(FaultProxy.Faults.NONE);
+    proxy.dropAll();
   }
 
   /**
