@@ -13,6 +13,7 @@ import dev.warden.broker.service.AccessService;
 import dev.warden.broker.store.BrokerStore;
 import dev.warden.broker.store.BrokerStores;
 import dev.warden.broker.watch.ChangeFeed;
+import dev.warden.broker.watch.HistoryCompactor;
 import dev.warden.core.yaml.InvalidFileException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -46,6 +47,7 @@ public final class Broker implements AutoCloseable {
   private final LastSeen lastSeen;
   private final RoleBook roles;
   private final BrokerServer server;
+  private final @Nullable HistoryCompactor compactor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Broker(
@@ -57,7 +59,8 @@ public final class Broker implements AutoCloseable {
       ExpiryScheduler expiry,
       LastSeen lastSeen,
       RoleBook roles,
-      BrokerServer server) {
+      BrokerServer server,
+      @Nullable HistoryCompactor compactor) {
     this.config = config;
     this.ca = ca;
     this.catalog = catalog;
@@ -67,6 +70,7 @@ public final class Broker implements AutoCloseable {
     this.lastSeen = lastSeen;
     this.roles = roles;
     this.server = server;
+    this.compactor = compactor;
   }
 
   /**
@@ -86,8 +90,12 @@ public final class Broker implements AutoCloseable {
     ChangeFeed feed = null;
     ExpiryScheduler expiry = null;
     LastSeen lastSeen = null;
+    HistoryCompactor compactor = null;
     try {
       feed = ChangeFeed.start(store);
+      if (config.historyRetention() > 0) {
+        compactor = HistoryCompactor.start(store, feed, config.historyRetention());
+      }
       expiry = ExpiryScheduler.start(store, config.pendingTtl(), config.clock());
       lastSeen = LastSeen.open(ca.directory());
       AccessService service = new AccessService(store, catalog, feed, expiry, config.clock());
@@ -106,13 +114,17 @@ public final class Broker implements AutoCloseable {
               store,
               config.bookmarkInterval(),
               config.clock());
-      Broker broker = new Broker(config, ca, catalog, store, feed, expiry, lastSeen, roles, server);
+      Broker broker =
+          new Broker(config, ca, catalog, store, feed, expiry, lastSeen, roles, server, compactor);
       broker.logStarted(names);
       if (config.reloadOnHangup()) {
         HangupReload.install(catalog);
       }
       return broker;
     } catch (IOException | RuntimeException e) {
+      if (compactor != null) {
+        compactor.close();
+      }
       if (lastSeen != null) {
         lastSeen.close();
       }
@@ -174,6 +186,9 @@ public final class Broker implements AutoCloseable {
       return;
     }
     server.close();
+    if (compactor != null) {
+      compactor.close();
+    }
     feed.close();
     expiry.close();
     lastSeen.close();
@@ -187,7 +202,7 @@ public final class Broker implements AutoCloseable {
         "broker started listen={0}:{1,number,#} data={2} catalog={3} store={4} pendingTtl={5}"
             + " bookmarkInterval={6} caSerial={7} serverNames={8} catalogRoles={9}"
             + " catalogResources={10} catalogUsers={11} resourceVersion={12,number,#}"
-            + " rolesFile={13} roles={14}",
+            + " rolesFile={13} roles={14} historyRetention={15}",
         config.host(),
         port(),
         config.dataDirectory(),
@@ -202,7 +217,8 @@ public final class Broker implements AutoCloseable {
         catalog.current().users().size(),
         store.currentVersion(),
         config.rolesFile() == null ? "(none)" : config.rolesFile(),
-        roles.names());
+        roles.names(),
+        config.historyRetention() == 0 ? "all" : Long.toString(config.historyRetention()));
   }
 
   private static RoleBook loadRoles(@Nullable Path file) throws IOException, InvalidFileException {

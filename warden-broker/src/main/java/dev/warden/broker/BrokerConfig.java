@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param reloadOnHangup whether SIGHUP reloads the catalog; meant for the broker process, not for
  *     brokers embedded in tests
  * @param rolesFile a roles file defining roles besides the built-in ones, or null for none
+ * @param historyRetention how many of the latest changes the watch history keeps; older ones are
+ *     compacted away, and a watch resuming from before them gets {@code 410 Gone}. 0 keeps every
+ *     change. The audit trail is never compacted.
  */
 public record BrokerConfig(
     Path dataDirectory,
@@ -29,7 +32,8 @@ public record BrokerConfig(
     Duration bookmarkInterval,
     boolean reloadOnHangup,
     Clock clock,
-    @Nullable Path rolesFile) {
+    @Nullable Path rolesFile,
+    long historyRetention) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7443;
@@ -42,6 +46,10 @@ public record BrokerConfig(
     }
     if (pendingTtl.isNegative() || pendingTtl.isZero()) {
       throw new IllegalArgumentException("the pending ttl must be positive, not " + pendingTtl);
+    }
+    if (historyRetention < 0) {
+      throw new IllegalArgumentException(
+          "the history retention must be 0 (keep everything) or positive, not " + historyRetention);
     }
     if (bookmarkInterval.isNegative()
         || bookmarkInterval.isZero()
@@ -63,7 +71,8 @@ public record BrokerConfig(
         DEFAULT_BOOKMARK_INTERVAL,
         false,
         Clock.systemUTC(),
-        null);
+        null,
+        0);
   }
 
   public BrokerConfig withListen(String newHost, int newPort) {
@@ -77,7 +86,8 @@ public record BrokerConfig(
         bookmarkInterval,
         reloadOnHangup,
         clock,
-        rolesFile);
+        rolesFile,
+        historyRetention);
   }
 
   public BrokerConfig withStore(@Nullable String url) {
@@ -91,7 +101,8 @@ public record BrokerConfig(
         bookmarkInterval,
         reloadOnHangup,
         clock,
-        rolesFile);
+        rolesFile,
+        historyRetention);
   }
 
   public BrokerConfig withPendingTtl(Duration ttl) {
@@ -105,7 +116,8 @@ public record BrokerConfig(
         bookmarkInterval,
         reloadOnHangup,
         clock,
-        rolesFile);
+        rolesFile,
+        historyRetention);
   }
 
   public BrokerConfig withBookmarkInterval(Duration interval) {
@@ -119,7 +131,8 @@ public record BrokerConfig(
         interval,
         reloadOnHangup,
         clock,
-        rolesFile);
+        rolesFile,
+        historyRetention);
   }
 
   public BrokerConfig withReloadOnHangup(boolean reload) {
@@ -133,7 +146,8 @@ public record BrokerConfig(
         bookmarkInterval,
         reload,
         clock,
-        rolesFile);
+        rolesFile,
+        historyRetention);
   }
 
   public BrokerConfig withClock(Clock newClock) {
@@ -147,7 +161,8 @@ public record BrokerConfig(
         bookmarkInterval,
         reloadOnHangup,
         newClock,
-        rolesFile);
+        rolesFile,
+        historyRetention);
   }
 
   /** This configuration with roles defined in {@code file} besides the built-in ones. */
@@ -162,7 +177,27 @@ public record BrokerConfig(
         bookmarkInterval,
         reloadOnHangup,
         clock,
-        file);
+        file,
+        historyRetention);
+  }
+
+  /**
+   * This configuration keeping only the latest {@code changes} changes of the watch history, or all
+   * of them for 0.
+   */
+  public BrokerConfig withHistoryRetention(long changes) {
+    return new BrokerConfig(
+        dataDirectory,
+        catalogFile,
+        host,
+        port,
+        storeUrl,
+        pendingTtl,
+        bookmarkInterval,
+        reloadOnHangup,
+        clock,
+        rolesFile,
+        changes);
   }
 
   /** The store URL with any password replaced, for logs. */

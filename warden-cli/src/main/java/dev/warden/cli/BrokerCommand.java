@@ -54,6 +54,16 @@ public final class BrokerCommand implements Callable<Integer> {
   String pendingTtl;
 
   @Option(
+      names = "--history-retention",
+      paramLabel = "CHANGES",
+      defaultValue = "0",
+      description =
+          "Keep only the latest CHANGES changes of the watch history; a watcher resuming from"
+              + " before them gets 410 Gone and lists again. 0 keeps every change (default: 0)."
+              + " The audit trail is always kept whole.")
+  long historyRetention;
+
+  @Option(
       names = "--roles",
       paramLabel = "FILE",
       description =
@@ -72,12 +82,18 @@ public final class BrokerCommand implements Callable<Integer> {
     String host = listen.substring(0, colon).replace("[", "").replace("]", "");
     int port = port(listen.substring(colon + 1));
     Duration ttl = DurationText.parse(spec, "--pending-ttl", pendingTtl);
+    if (historyRetention < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--history-retention " + historyRetention + " is negative; use 0 to keep every change");
+    }
     BrokerConfig config =
         BrokerConfig.of(data, catalog)
             .withListen(host, port)
             .withStore(store)
             .withPendingTtl(ttl)
             .withRoles(roles)
+            .withHistoryRetention(historyRetention)
             .withReloadOnHangup(true);
     oneLineLogs();
 

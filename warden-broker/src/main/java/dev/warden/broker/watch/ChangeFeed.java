@@ -105,6 +105,20 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   /**
+   * Stops serving changes before {@code keepFrom} from memory, after the store compacted them: a
+   * stream that far behind then reads from the store and learns that the history is gone, as a
+   * stream resuming from there does, instead of being served what no new watch could get.
+   */
+  public void forget(long keepFrom) {
+    mutex.lock();
+    try {
+      oldest = Math.max(oldest, Math.min(keepFrom, head + 1));
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
    * Waits until the feed has read past {@code version} or the time is up.
    *
    * @return whether the feed is now past {@code version}

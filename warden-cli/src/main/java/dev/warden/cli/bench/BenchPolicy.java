@@ -24,11 +24,11 @@ import java.util.Optional;
  *
  * @param changes one line per value changed, for the report
  */
-record BenchPolicy(String source, String text, Policy policy, List<String> changes) {
+public record BenchPolicy(String source, String text, Policy policy, List<String> changes) {
 
   private static final String BUDGET_TYPE = "approval-rate-limit";
 
-  BenchPolicy {
+  public BenchPolicy {
     changes = List.copyOf(changes);
   }
 
@@ -37,12 +37,12 @@ record BenchPolicy(String source, String text, Policy policy, List<String> chang
    *
    * @throws InvalidFileException with every problem the policy loader found
    */
-  static BenchPolicy of(String source, String text) throws InvalidFileException {
+  public static BenchPolicy of(String source, String text) throws InvalidFileException {
     return new BenchPolicy(source, text, PolicyLoader.load(source, text), List.of());
   }
 
   /** The smallest approval budget of the policy, or {@link Integer#MAX_VALUE} without one. */
-  int approvalBudget() {
+  public int approvalBudget() {
     int budget = Integer.MAX_VALUE;
     for (Rule rule : policy.rules()) {
       if (rule instanceof Rule.ApprovalRateLimit limit) {
@@ -53,7 +53,7 @@ record BenchPolicy(String source, String text, Policy policy, List<String> chang
   }
 
   /** The smallest pending limit, or {@link Integer#MAX_VALUE} without one. */
-  int pendingLimit() {
+  public int pendingLimit() {
     int max = Integer.MAX_VALUE;
     for (Rule rule : policy.rules()) {
       if (rule instanceof Rule.PendingLimit limit) {
@@ -88,7 +88,7 @@ record BenchPolicy(String source, String text, Policy policy, List<String> chang
    * This policy with every approval budget below {@code budget} raised to it, edited in place in
    * the file's text so that everything else stays as written.
    */
-  BenchPolicy withApprovalBudgetAtLeast(int budget) throws InvalidFileException {
+  public BenchPolicy withApprovalBudgetAtLeast(int budget) throws InvalidFileException {
     List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
     List<String> changed = new ArrayList<>(changes);
     for (YamlNode.Scalar max : budgetMaxima()) {

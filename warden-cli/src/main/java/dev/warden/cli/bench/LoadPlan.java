@@ -38,10 +38,10 @@ import java.util.SplittableRandom;
  * one: whatever the batching, a user ends with their newest requests pending and the older ones
  * denied, which is what replaying them one by one predicts.
  */
-final class LoadPlan {
+public final class LoadPlan {
 
   /** What a planned request is meant to test. */
-  enum Kind {
+  public enum Kind {
     COMPLIANT,
     OVER_LIMIT,
     CROSS_ENVIRONMENT,
@@ -57,7 +57,7 @@ final class LoadPlan {
   private static final long SEED = 0x5eedL;
 
   /** One request of the load. */
-  record Planned(
+  public record Planned(
       long slot,
       UserName user,
       Kind kind,
@@ -65,7 +65,7 @@ final class LoadPlan {
       List<ResourceId> resources,
       String reason) {
 
-    NewRequest toNewRequest() {
+    public NewRequest toNewRequest() {
       return new NewRequest(user, roles, resources, reason, TTL);
     }
   }
@@ -78,7 +78,7 @@ final class LoadPlan {
   private final int requestLimit;
   private final List<String> exclusive;
   private final Kind[] cycle;
-  private final SplittableRandom random = new SplittableRandom(SEED);
+  private final SplittableRandom random;
   private long slot;
   private long ordinaryTaken;
   private long abusersTaken;
@@ -89,7 +89,9 @@ final class LoadPlan {
       Map<String, List<RoleName>> roles,
       Map<String, List<ResourceId>> resources,
       int requestLimit,
-      List<String> exclusive) {
+      List<String> exclusive,
+      long seed) {
+    this.random = new SplittableRandom(seed);
     this.ordinary = List.copyOf(ordinary);
     this.abusers = List.copyOf(abusers);
     this.roles = roles;
@@ -97,7 +99,7 @@ final class LoadPlan {
     this.environments = List.copyOf(roles.keySet());
     this.requestLimit = requestLimit;
     this.exclusive = exclusive;
-    this.cycle = cycle(!abusers.isEmpty(), !exclusive.isEmpty());
+    this.cycle = cycle(!abusers.isEmpty(), !exclusive.isEmpty(), seed);
   }
 
   /**
@@ -109,6 +111,21 @@ final class LoadPlan {
    */
   static LoadPlan of(
       List<UserName> users, Catalog catalog, BenchPolicy policy, double rate, Duration horizon) {
+    return of(users, catalog, policy, rate, horizon, SEED);
+  }
+
+  /**
+   * Plans the load as {@link #of(List, Catalog, BenchPolicy, double, Duration)} does, with {@code
+   * seed} choosing the kinds' order and what each request asks for: the reliability scenarios vary
+   * it from run to run and print it, so that a failing run can be replayed.
+   */
+  public static LoadPlan of(
+      List<UserName> users,
+      Catalog catalog,
+      BenchPolicy policy,
+      double rate,
+      Duration horizon,
+      long seed) {
     boolean abuse =
         policy.approvalBudget() != Integer.MAX_VALUE && policy.pendingLimit() != Integer.MAX_VALUE;
     int abuserCount = abuse ? Math.max(1, users.size() / ABUSER_SHARE) : 0;
@@ -122,7 +139,8 @@ final class LoadPlan {
             rolesByEnvironment(catalog, model),
             resourcesByEnvironment(catalog, model),
             policy.requestResourceLimit(),
-            exclusiveIn(policy, catalog, model));
+            exclusiveIn(policy, catalog, model),
+            seed);
     plan.checkCatalog();
     plan.checkSpacing(rate, horizon, policy.pendingLimit());
     return plan;
@@ -141,17 +159,18 @@ final class LoadPlan {
             rolesByEnvironment(catalog, model),
             resourcesByEnvironment(catalog, model),
             policy.requestResourceLimit(),
-            exclusiveIn(policy, catalog, model));
+            exclusiveIn(policy, catalog, model),
+            SEED);
     plan.checkCatalog();
     return plan;
   }
 
-  List<UserName> abusers() {
+  public List<UserName> abusers() {
     return abusers;
   }
 
   /** The most requests one ordinary user makes in a load of {@code requests}. */
-  long ordinaryRequestsPerUser(long requests) {
+  public long ordinaryRequestsPerUser(long requests) {
     long ordinarySlots = requests * (CYCLE - ordinaryShareMissing()) / CYCLE + CYCLE;
     return (ordinarySlots + ordinary.size() - 1) / ordinary.size();
   }
@@ -166,7 +185,7 @@ final class LoadPlan {
    * no resources, in an environment the exclusive rules leave alone where there is one, so that
    * they trigger no lock.
    */
-  List<NewRequest> seeds(UserName abuser, int budget) {
+  public List<NewRequest> seeds(UserName abuser, int budget) {
     String environment = quietEnvironment();
     RoleName role = roles.get(environment).get(0);
     List<NewRequest> seeds = new ArrayList<>(budget);
@@ -183,7 +202,7 @@ final class LoadPlan {
   }
 
   /** The next request of the load. Not thread-safe: one scheduler takes them in order. */
-  Planned next() {
+  public Planned next() {
     long current = slot++;
     Kind kind = cycle[(int) (current % CYCLE)];
     UserName user =
@@ -298,7 +317,7 @@ final class LoadPlan {
     return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
   }
 
-  private static Kind[] cycle(boolean abuse, boolean crossing) {
+  private static Kind[] cycle(boolean abuse, boolean crossing, long seed) {
     List<Kind> kinds = new ArrayList<>(CYCLE);
     for (int i = 0; i < PER_KIND; i++) {
       kinds.add(Kind.OVER_LIMIT);
@@ -309,7 +328,7 @@ final class LoadPlan {
       kinds.add(Kind.COMPLIANT);
     }
     // Spread the kinds through the cycle instead of sending them in blocks.
-    Collections.shuffle(kinds, new Random(SEED));
+    Collections.shuffle(kinds, new Random(seed));
     return kinds.toArray(Kind[]::new);
   }
 

@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * events. Every review is credited to the request whose creation caused it, which is where its
  * latency is measured from.
  */
-final class Replay {
+public final class Replay {
 
   /** The most reconciliation passes one change may take before the model has settled. */
   private static final int MAX_PASSES = 16;
@@ -51,7 +51,7 @@ final class Replay {
    *
    * @param trigger the request whose creation led to the decision, or null for none (left pending)
    */
-  record Prediction(RequestState state, boolean locked, @Nullable RequestId trigger) {}
+  public record Prediction(RequestState state, boolean locked, @Nullable RequestId trigger) {}
 
   /** One user's requests and the locks that touch them, as the model holds them. */
   private static final class UserModel {
@@ -71,13 +71,13 @@ final class Replay {
   private final List<Lock> roleLocks = new ArrayList<>();
   private final Map<RequestId, RequestId> triggers = new HashMap<>();
 
-  Replay(Policy policy, Catalog catalog) {
+  public Replay(Policy policy, Catalog catalog) {
     this.engine = new PolicyEngine(policy);
     this.catalog = catalog;
   }
 
   /** Takes in what the broker held before the load: requests first, then the locks on them. */
-  void seed(List<RequestObject> requests, List<LockObject> locks) {
+  public void seed(List<RequestObject> requests, List<LockObject> locks) {
     for (RequestObject request : requests) {
       AccessRequest model = toModel(request);
       user(model.user()).requests.put(model.id(), model);
@@ -101,7 +101,7 @@ final class Replay {
   }
 
   /** Replays the load's requests as the broker created them. */
-  void replay(List<RequestObject> created) {
+  public void replay(List<RequestObject> created) {
     List<AccessRequest> ordered = new ArrayList<>(created.size());
     for (RequestObject request : created) {
       ordered.add(toModel(request));
@@ -116,7 +116,7 @@ final class Replay {
   }
 
   /** The predicted state of a request at {@code at}, after the whole load. */
-  Prediction prediction(RequestId id, Instant at) {
+  public Prediction prediction(RequestId id, Instant at) {
     UserName owner = owners.get(id);
     if (owner == null) {
       throw new IllegalArgumentException("bug: request " + id + " was never replayed");
@@ -128,7 +128,7 @@ final class Replay {
   }
 
   /** Every lock the model holds, seeded or predicted. */
-  Set<LockId> locks() {
+  public Set<LockId> locks() {
     Set<LockId> ids = new HashSet<>();
     for (UserModel model : users.values()) {
       ids.addAll(model.locks.keySet());

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The test talks to the broker as {@code admin} over mTLS, like any other client would.
  */
-final class Deployment implements AutoCloseable {
+public final class Deployment implements AutoCloseable {
 
   private static final Pattern BROKER_URI =
       Pattern.compile("broker listening on (https://\\S+:\\d+)");
@@ -48,14 +48,17 @@ final class Deployment implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final Path directory;
-  final Path policy;
-  final URI brokerUri;
-  final BrokerClient admin;
+  public final Path directory;
+  public final Path policy;
+  public final URI brokerUri;
+  public final BrokerClient admin;
+  private final List<String> brokerOptions;
   private WardenProcess broker;
   private final HttpClient http = HttpClient.newHttpClient();
   private @Nullable WardenProcess watcher;
   private int statusPort;
+  private @Nullable URI watcherBroker;
+  private final java.util.Map<String, Integer> statusPorts = new java.util.HashMap<>();
 
   /**
    * How the watcher is configured.
@@ -64,34 +67,51 @@ final class Deployment implements AutoCloseable {
    * @param decisionLog where the watcher writes its decision log
    * @param logFormat {@code text} or {@code json}
    * @param source {@code watch} or {@code poll}
+   * @param identity the watcher identity it runs as; also names its config file and process
    */
-  record WatcherSettings(
-      String mode, Path decisionLog, Duration resyncInterval, String logFormat, String source) {
+  public record WatcherSettings(
+      String mode,
+      Path decisionLog,
+      Duration resyncInterval,
+      String logFormat,
+      String source,
+      String identity) {
 
-    WatcherSettings withMode(String newMode) {
-      return new WatcherSettings(newMode, decisionLog, resyncInterval, logFormat, source);
+    public WatcherSettings withMode(String newMode) {
+      return new WatcherSettings(newMode, decisionLog, resyncInterval, logFormat, source, identity);
     }
 
-    WatcherSettings withDecisionLog(Path file) {
-      return new WatcherSettings(mode, file, resyncInterval, logFormat, source);
+    public WatcherSettings withDecisionLog(Path file) {
+      return new WatcherSettings(mode, file, resyncInterval, logFormat, source, identity);
     }
 
-    WatcherSettings withResyncInterval(Duration interval) {
-      return new WatcherSettings(mode, decisionLog, interval, logFormat, source);
+    public WatcherSettings withResyncInterval(Duration interval) {
+      return new WatcherSettings(mode, decisionLog, interval, logFormat, source, identity);
     }
 
-    WatcherSettings withLogFormat(String format) {
-      return new WatcherSettings(mode, decisionLog, resyncInterval, format, source);
+    public WatcherSettings withLogFormat(String format) {
+      return new WatcherSettings(mode, decisionLog, resyncInterval, format, source, identity);
     }
 
     /** {@code poll} lists every second instead of watching. */
-    WatcherSettings polling() {
-      return new WatcherSettings(mode, decisionLog, resyncInterval, logFormat, "poll");
+    public WatcherSettings polling() {
+      return new WatcherSettings(mode, decisionLog, resyncInterval, logFormat, "poll", identity);
+    }
+
+    /** Runs as another watcher identity, which {@link #start} must have issued. */
+    public WatcherSettings withIdentity(String name) {
+      return new WatcherSettings(mode, decisionLog, resyncInterval, logFormat, source, name);
     }
   }
 
-  private Deployment(Path directory, Path policy, WardenProcess broker, URI brokerUri) {
+  private Deployment(
+      Path directory,
+      Path policy,
+      WardenProcess broker,
+      URI brokerUri,
+      List<String> brokerOptions) {
     this.directory = directory;
+    this.brokerOptions = List.copyOf(brokerOptions);
     this.policy = policy;
     this.broker = broker;
     this.brokerUri = brokerUri;
@@ -99,40 +119,75 @@ final class Deployment implements AutoCloseable {
   }
 
   /** Issues the identities and starts the broker on a free port with the shipped catalog. */
-  static Deployment start(Path directory) throws IOException {
+  public static Deployment start(Path directory) throws IOException {
     Path examples = WardenProcess.root().resolve("examples");
-    Files.copy(examples.resolve("catalog.yaml"), directory.resolve("catalog.yaml"));
-    Path policy = Files.copy(examples.resolve("policy.yaml"), directory.resolve("policy.yaml"));
-    issue(directory, "admin", "admin");
-    issue(directory, "watcher", "watcher");
+    return start(
+        directory,
+        Files.readString(examples.resolve("catalog.yaml")),
+        Files.readString(examples.resolve("policy.yaml")),
+        List.of("watcher"),
+        List.of());
+  }
 
-    WardenProcess broker = startBroker(directory, "127.0.0.1:0");
+  /**
+   * Issues the identities and starts the broker with a catalog and policy of the caller's.
+   *
+   * @param watchers the watcher identities to issue, each with the {@code watcher} role
+   * @param brokerOptions further options of {@code warden broker}, such as {@code --store URL}
+   */
+  public static Deployment start(
+      Path directory,
+      String catalog,
+      String policyText,
+      List<String> watchers,
+      List<String> brokerOptions)
+      throws IOException {
+    Files.writeString(directory.resolve("catalog.yaml"), catalog);
+    Path policy = Files.writeString(directory.resolve("policy.yaml"), policyText);
+    issue(directory, "admin", "admin");
+    for (String watcher : watchers) {
+      issue(directory, watcher, "watcher");
+    }
+
+    WardenProcess broker = startBroker(directory, "127.0.0.1:0", brokerOptions);
     try {
       URI uri = URI.create(broker.awaitLine(BROKER_URI, START_TIMEOUT).group(1));
-      return new Deployment(directory, policy, broker, uri);
+      return new Deployment(directory, policy, broker, uri, brokerOptions);
     } catch (RuntimeException | AssertionError e) {
       broker.close();
       throw e;
     }
   }
 
-  private static WardenProcess startBroker(Path directory, String listen) {
-    return WardenProcess.start(
-        "broker",
-        directory,
-        "broker",
-        "--data",
-        "broker",
-        "--catalog",
-        directory.resolve("catalog.yaml").toString(),
-        "--listen",
-        listen);
+  private static WardenProcess startBroker(Path directory, String listen, List<String> options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "broker",
+                "--data",
+                "broker",
+                "--catalog",
+                directory.resolve("catalog.yaml").toString(),
+                "--listen",
+                listen));
+    args.addAll(options);
+    return WardenProcess.start("broker", directory, args.toArray(String[]::new));
   }
 
   /** Kills the broker (SIGKILL) and starts it again on the same port and data. */
-  void restartBroker() {
+  public void restartBroker() {
     broker.kill();
-    broker = startBroker(directory, brokerUri.getHost() + ":" + brokerUri.getPort());
+    startBrokerAgain();
+  }
+
+  /** Kills the broker (SIGKILL) and leaves it down until {@link #startBrokerAgain()}. */
+  public void killBroker() {
+    broker.kill();
+  }
+
+  /** Starts the broker on its old port and data, after {@link #killBroker()}. */
+  public void startBrokerAgain() {
+    broker = startBroker(directory, brokerUri.getHost() + ":" + brokerUri.getPort(), brokerOptions);
     broker.awaitLine(BROKER_URI, START_TIMEOUT);
   }
 
@@ -154,15 +209,21 @@ final class Deployment implements AutoCloseable {
   }
 
   /** The defaults: enforce, the log beside everything else, resync every minute, text logs. */
-  WatcherSettings watcherSettings() {
+  public WatcherSettings watcherSettings() {
     return new WatcherSettings(
-        "enforce", directory.resolve("decisions.jsonl"), Duration.ofMinutes(1), "text", "watch");
+        "enforce",
+        directory.resolve("decisions.jsonl"),
+        Duration.ofMinutes(1),
+        "text",
+        "watch",
+        "watcher");
   }
 
   /** Starts the watcher and waits until {@code /readyz} says it is ready. */
-  WardenProcess startWatcher(WatcherSettings settings) throws IOException {
+  public WardenProcess startWatcher(WatcherSettings settings) throws IOException {
     WardenProcess started = launchWatcher(settings);
     statusPort = Integer.parseInt(started.awaitLine(STATUS_PORT, START_TIMEOUT).group(1));
+    statusPorts.put(settings.identity(), statusPort);
     awaitTrue(
         () -> status("/readyz").statusCode() == 200,
         START_TIMEOUT,
@@ -170,13 +231,22 @@ final class Deployment implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Makes watchers started from now on reach the broker at {@code address} instead, such as a proxy
+   * in front of it; the test's own admin client keeps talking to the broker directly.
+   */
+  public void routeWatcherThrough(URI address) {
+    watcherBroker = address;
+  }
+
   /** Starts the watcher process without waiting for anything. */
-  WardenProcess launchWatcher(WatcherSettings settings) throws IOException {
+  public WardenProcess launchWatcher(WatcherSettings settings) throws IOException {
+    String config = settings.identity() + ".yaml";
     Files.writeString(
-        directory.resolve("watcher.yaml"),
+        directory.resolve(config),
         """
         broker: %s
-        identity: identities/watcher
+        identity: identities/%s
         policy: policy.yaml
         decisionLog: %s
         mode: %s
@@ -186,39 +256,53 @@ final class Deployment implements AutoCloseable {
         listen: 127.0.0.1:0
         """
             .formatted(
-                brokerUri,
+                watcherBroker == null ? brokerUri : watcherBroker,
+                settings.identity(),
                 settings.decisionLog(),
                 settings.mode(),
                 settings.source(),
                 settings.resyncInterval()));
     WardenProcess started =
         WardenProcess.start(
-            "watcher",
+            settings.identity(),
             directory,
             "watch",
             "--config",
-            "watcher.yaml",
+            config,
             "--log-format",
             settings.logFormat());
     watcher = started;
     return started;
   }
 
-  WardenProcess watcher() {
+  public WardenProcess watcher() {
     if (watcher == null) {
       throw new IllegalStateException("no watcher was started");
     }
     return watcher;
   }
 
-  WardenProcess broker() {
+  public WardenProcess broker() {
     return broker;
   }
 
   /** GET on the watcher's status port; a refused connection is status 0. */
-  HttpResponse<String> status(String path) {
+  public HttpResponse<String> status(String path) {
+    return status(statusPort, path);
+  }
+
+  /** GET on the status port of the watcher last started as {@code identity}. */
+  public HttpResponse<String> status(String identity, String path) {
+    Integer port = statusPorts.get(identity);
+    if (port == null) {
+      throw new IllegalStateException("no watcher was started as " + identity);
+    }
+    return status(port, path);
+  }
+
+  private HttpResponse<String> status(int port, String path) {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(5))
             .build();
     try {
@@ -232,8 +316,17 @@ final class Deployment implements AutoCloseable {
   }
 
   /** The value of one un-labelled series in {@code /metrics}, or NaN when it is absent. */
-  double metric(String name) {
-    for (String line : status("/metrics").body().lines().toList()) {
+  public double metric(String name) {
+    return metric(status("/metrics").body(), name);
+  }
+
+  /** {@link #metric(String)} of the watcher last started as {@code identity}. */
+  public double metricOf(String identity, String name) {
+    return metric(status(identity, "/metrics").body(), name);
+  }
+
+  private static double metric(String body, String name) {
+    for (String line : body.lines().toList()) {
       if (line.startsWith(name + " ")) {
         return Double.parseDouble(line.substring(name.length() + 1).trim());
       }
@@ -241,11 +334,12 @@ final class Deployment implements AutoCloseable {
     return Double.NaN;
   }
 
-  RequestObject request(String user, List<String> roles, List<String> resources) {
+  public RequestObject request(String user, List<String> roles, List<String> resources) {
     return request(user, roles, resources, Duration.ofHours(4));
   }
 
-  RequestObject request(String user, List<String> roles, List<String> resources, Duration ttl) {
+  public RequestObject request(
+      String user, List<String> roles, List<String> resources, Duration ttl) {
     return admin.createRequest(
         new NewRequest(
             UserName.of(user),
@@ -256,7 +350,7 @@ final class Deployment implements AutoCloseable {
   }
 
   /** Polls the broker until the request satisfies {@code done}, or fails after 15 s. */
-  RequestObject await(RequestId id, Predicate<RequestObject> done, String what) {
+  public RequestObject await(RequestId id, Predicate<RequestObject> done, String what) {
     RequestObject[] last = {admin.getRequest(id)};
     awaitTrue(
         () -> done.test(last[0] = admin.getRequest(id)),
@@ -265,7 +359,7 @@ final class Deployment implements AutoCloseable {
     return last[0];
   }
 
-  RequestObject awaitDecided(RequestId id) {
+  public RequestObject awaitDecided(RequestId id) {
     return await(id, r -> r.state() != RequestState.PENDING, "decided");
   }
 
@@ -274,12 +368,12 @@ final class Deployment implements AutoCloseable {
   }
 
   /** Every lock the broker holds. */
-  List<LockObject> locks() {
+  public List<LockObject> locks() {
     return admin.listLocks().items();
   }
 
   /** The broker's whole audit trail, oldest first. */
-  List<AuditEvent> auditTrail() {
+  public List<AuditEvent> auditTrail() {
     List<AuditEvent> all = new ArrayList<>();
     long since = 0;
     while (true) {
@@ -296,7 +390,7 @@ final class Deployment implements AutoCloseable {
    * The decision log's decision records (intent and outcome), parsed; a torn last line is left out,
    * and so are records of other phases, such as the signed checkpoint written at shutdown.
    */
-  List<JsonNode> decisionRecords(Path log) throws IOException {
+  public List<JsonNode> decisionRecords(Path log) throws IOException {
     List<JsonNode> records = new ArrayList<>();
     for (JsonNode record : allRecords(log)) {
       String phase = record.path("phase").asText();
@@ -308,7 +402,7 @@ final class Deployment implements AutoCloseable {
   }
 
   /** How many complete records the log holds, of every phase. */
-  static int recordCount(Path log) throws IOException {
+  public static int recordCount(Path log) throws IOException {
     return allRecords(log).size();
   }
 
@@ -326,7 +420,7 @@ final class Deployment implements AutoCloseable {
    * Runs the independent checker {@code scripts/verify-decision-log.py} on the log and returns its
    * report; fails the test when it does not verify.
    */
-  static String verifyWithPython(Path log) throws IOException, InterruptedException {
+  public static String verifyWithPython(Path log) throws IOException, InterruptedException {
     Path script = WardenProcess.root().resolve("scripts/verify-decision-log.py");
     Process process =
         new ProcessBuilder("python3", script.toString(), log.toString())
@@ -338,7 +432,7 @@ final class Deployment implements AutoCloseable {
     return report.trim();
   }
 
-  static void awaitTrue(
+  public static void awaitTrue(
       BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> failure) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -350,7 +444,7 @@ final class Deployment implements AutoCloseable {
   }
 
   /** Kills the watcher, if one runs; the broker stays. */
-  void stopWatcher() {
+  public void stopWatcher() {
     if (watcher != null) {
       watcher.close();
       watcher = null;

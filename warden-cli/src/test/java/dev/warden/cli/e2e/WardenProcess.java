@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * test JVM itself exit first, by a shutdown hook: an end-to-end test must never leave a broker or
  * watcher running on the machine.
  */
-final class WardenProcess implements AutoCloseable {
+public final class WardenProcess implements AutoCloseable {
 
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -51,7 +51,7 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** The shaded jar the build made; the failsafe configuration names it. */
-  static Path jar() {
+  public static Path jar() {
     Path jar = Path.of(System.getProperty("warden.jar", "target/warden-all.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -63,7 +63,7 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** The repository's root, for the shipped examples and scripts. */
-  static Path root() {
+  public static Path root() {
     return Path.of(System.getProperty("warden.root", "..")).toAbsolutePath().normalize();
   }
 
@@ -72,7 +72,7 @@ final class WardenProcess implements AutoCloseable {
    * NAME.err} there. A later start under the same name appends, so a restarted watcher's earlier
    * lines stay readable.
    */
-  static WardenProcess start(String name, Path directory, String... args) {
+  public static WardenProcess start(String name, Path directory, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Small and quick to start: these processes serve a handful of requests each.
@@ -85,6 +85,7 @@ final class WardenProcess implements AutoCloseable {
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
+    command.addAll(classArchive(args));
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
     command.addAll(List.of(args));
@@ -108,33 +109,53 @@ final class WardenProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A class-data archive per command ({@code watch}, {@code broker}, …), made by the first process
+   * of that command that exits normally and used by every later one: it roughly halves a JVM's
+   * start on this suite's busy two-core machine, which matters to the scenarios that restart a
+   * watcher dozens of times. The JVM checks the archive against the jar and makes it again when the
+   * jar changed; a process killed by SIGKILL writes none.
+   */
+  private static List<String> classArchive(String... args) {
+    if (Runtime.version().feature() < 19 || args.length == 0) {
+      return List.of();
+    }
+    Path archive = Path.of("target", "class-archives", args[0] + ".jsa").toAbsolutePath();
+    try {
+      Files.createDirectories(archive.getParent());
+    } catch (IOException e) {
+      return List.of();
+    }
+    return List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
+  }
+
   /** Runs {@code warden ARGS} to completion and returns its exit code; fails after a minute. */
-  static int run(String name, Path directory, String... args) {
+  public static int run(String name, Path directory, String... args) {
     try (WardenProcess process = start(name, directory, args)) {
       return process.awaitExit(Duration.ofMinutes(1));
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** Everything this process (not an earlier one of the same name) wrote to standard error. */
-  String errors() {
+  public String errors() {
     return read(stderr, stderrStart);
   }
 
   /** Everything this process wrote to standard output so far. */
-  String output() {
+  public String output() {
     return read(stdout, stdoutStart);
   }
 
   /** Lines of standard error so far. */
-  List<String> errorLines() {
+  public List<String> errorLines() {
     return errors().lines().toList();
   }
 
@@ -143,7 +164,7 @@ final class WardenProcess implements AutoCloseable {
    *
    * @throws AssertionError when the process exits or the timeout passes first, with its output
    */
-  Matcher awaitLine(Pattern pattern, Duration timeout) {
+  public Matcher awaitLine(Pattern pattern, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<Matcher> found = find(pattern);
@@ -173,18 +194,18 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** Sends SIGKILL: the process gets no chance to finish anything. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
   }
 
   /** Sends SIGTERM and returns the exit code once the process is gone. */
-  int terminate(Duration timeout) {
+  public int terminate(Duration timeout) {
     process.destroy();
     return awaitExit(timeout);
   }
 
-  int awaitExit(Duration timeout) {
+  public int awaitExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
@@ -200,7 +221,7 @@ final class WardenProcess implements AutoCloseable {
   }
 
   /** The last lines of both streams, to explain a failure. */
-  String tail() {
+  public String tail() {
     return "\n--- "
         + name
         + " stdout ---\n"
@@ -228,7 +249,7 @@ final class WardenProcess implements AutoCloseable {
     }
   }
 
-  static void sleep(Duration duration) {
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration);
     } catch (InterruptedException e) {

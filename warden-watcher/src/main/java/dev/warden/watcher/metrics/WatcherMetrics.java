@@ -11,6 +11,7 @@ public final class WatcherMetrics {
   public static final String ACTIONS = "warden_actions_total";
   public static final String ACTION_FAILURES = "warden_action_failures_total";
   public static final String WATCH_RECONNECTS = "warden_watch_reconnects_total";
+  public static final String WATCH_HISTORY_GONE = "warden_watch_history_gone_total";
   public static final String WATCH_CERTIFICATE_MOVES = "warden_watch_certificate_moves_total";
   public static final String IDENTITY_EXPIRY = "warden_identity_expiry_seconds";
   public static final String IDENTITY_EXCESS = "warden_identity_excess_permissions";

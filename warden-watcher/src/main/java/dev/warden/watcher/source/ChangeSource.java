@@ -134,6 +134,10 @@ public final class ChangeSource implements Runnable {
         failures = 0;
       } catch (AccessPlane.HistoryGone e) {
         LOG.log(System.Logger.Level.INFO, "watch history gone; listing again: {0}", e.getMessage());
+        metrics.increment(
+            WatcherMetrics.WATCH_HISTORY_GONE,
+            "Times the broker answered 410 Gone (its watch history no longer reached back to the"
+                + " watcher's version) and the watcher listed everything again.");
       } catch (AccessPlane.TransientFailure | AccessPlane.PermanentFailure e) {
         failures++;
         changeState(State.DISCONNECTED, e.getMessage());
