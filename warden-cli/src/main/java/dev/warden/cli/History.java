@@ -12,6 +12,9 @@ import dev.warden.core.decision.Outcome;
 import dev.warden.core.replay.RecordedRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -145,33 +148,29 @@ final class History {
   private record Batch(List<RecordedRequest> requests, long[] lines, @Nullable UserError error) {}
 
   private static final int BATCH = 1024;
-  private static final int QUEUED_BATCHES = 64;
+  // Enough to keep both threads busy. Parsed requests waiting here are young objects that every
+  // young collection must copy, so a longer queue costs collection time and buys nothing.
+  private static final int QUEUED_BATCHES = 4;
 
   private void read(BlockingQueue<Batch> queue, AtomicBoolean stop) {
     Names names = new Names();
-    try (BufferedReader reader = reader(file)) {
+    try (Lines lines = Lines.open(file)) {
       List<RecordedRequest> requests = new ArrayList<>(BATCH);
-      long[] lines = new long[BATCH];
-      String line;
-      long number = 0;
-      while ((line = reader.readLine()) != null && !stop.get()) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        RecordedRequest request = parse(line, number, names);
+      long[] numbers = new long[BATCH];
+      while (lines.next() && !stop.get()) {
+        RecordedRequest request = parse(lines, names);
         if (request != null) {
-          lines[requests.size()] = number;
+          numbers[requests.size()] = lines.number();
           requests.add(request);
           if (requests.size() == BATCH) {
-            queue.put(new Batch(requests, lines, null));
+            queue.put(new Batch(requests, numbers, null));
             requests = new ArrayList<>(BATCH);
-            lines = new long[BATCH];
+            numbers = new long[BATCH];
           }
         }
       }
       if (!requests.isEmpty()) {
-        queue.put(new Batch(requests, lines, null));
+        queue.put(new Batch(requests, numbers, null));
       }
       queue.put(new Batch(List.of(), new long[0], null));
     } catch (UserError e) {
@@ -203,15 +202,26 @@ final class History {
     }
   }
 
-  private @Nullable RecordedRequest parse(String line, long number, Names names) throws UserError {
+  /** The entry on the current line, or null when the line is blank or not one to replay. */
+  private @Nullable RecordedRequest parse(Lines lines, Names names) throws UserError, IOException {
+    String text = lines.text();
+    if (text != null && text.isBlank()) {
+      return null;
+    }
+    if (text == null && lines.isBlank()) {
+      return null;
+    }
     try {
-      Fields fields = Fields.read(line);
+      Fields fields =
+          text != null
+              ? Fields.read(text)
+              : Fields.read(lines.buffer(), lines.offset(), lines.length());
       return kind == Kind.EXPORT ? fields.exported(names) : fields.logged(names);
     } catch (IOException | RuntimeException e) {
       throw new UserError(
           file
               + ":"
-              + number
+              + lines.number()
               + ": not a "
               + (kind == Kind.EXPORT ? "request object" : "decision record")
               + ": "
@@ -269,11 +279,22 @@ final class History {
 
     static Fields read(String line) throws IOException {
       try (JsonParser parser = JSON.createParser(line)) {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-          throw new IOException("the line is not a JSON object");
-        }
-        return object(parser);
+        return read(parser);
       }
+    }
+
+    /** Reads a line of ASCII text held in {@code bytes}. */
+    static Fields read(byte[] bytes, int offset, int length) throws IOException {
+      try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
+        return read(parser);
+      }
+    }
+
+    private static Fields read(JsonParser parser) throws IOException {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("the line is not a JSON object");
+      }
+      return object(parser);
     }
 
     private static Fields object(JsonParser parser) throws IOException {
@@ -425,6 +446,139 @@ final class History {
         objects.add(each);
       }
       return objects;
+    }
+  }
+
+  /**
+   * The lines of a file, read as bytes into one reusable buffer, the way {@link
+   * BufferedReader#readLine()} splits them ({@code \n}, {@code \r} or {@code \r\n}) and numbered
+   * the same. A line of ASCII is handed to the JSON parser as bytes, with no string made of it; any
+   * other line (NUL counts as other, so that the parser never guesses a wide encoding) is decoded
+   * as strict UTF-8 first, which fails as a reader would.
+   */
+  private static final class Lines implements AutoCloseable {
+    private final InputStream in;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    private byte[] buffer = new byte[1 << 20];
+    private int start;
+    private int end;
+    private int filled;
+    private boolean eof;
+    private boolean afterReturn;
+    private boolean ascii;
+    private long number;
+
+    private Lines(InputStream in) {
+      this.in = in;
+    }
+
+    static Lines open(Path file) throws UserError {
+      try {
+        return new Lines(java.nio.file.Files.newInputStream(file));
+      } catch (NoSuchFileException e) {
+        throw new UserError(file + ": no such file");
+      } catch (IOException e) {
+        throw new UserError(file + ": cannot be read: " + e.getMessage());
+      }
+    }
+
+    /** Moves to the next line; false at the end of the file. */
+    boolean next() throws IOException {
+      int from = end;
+      if (from < filled && isTerminator(buffer[from])) {
+        from++; // the terminator of the previous line
+      }
+      while (true) {
+        if (afterReturn && from < filled) {
+          // A \r\n ends one line, not two.
+          afterReturn = false;
+          if (buffer[from] == '\n') {
+            from++;
+          }
+        }
+        int at = from;
+        boolean onlyAscii = true;
+        while (at < filled && !isTerminator(buffer[at])) {
+          onlyAscii &= buffer[at] > 0;
+          at++;
+        }
+        if (at < filled || (eof && at > from)) {
+          start = from;
+          end = at;
+          ascii = onlyAscii;
+          afterReturn = at < filled && buffer[at] == '\r';
+          number++;
+          return true;
+        }
+        if (eof) {
+          start = end = filled;
+          return false;
+        }
+        from = refill(from);
+      }
+    }
+
+    /** Keeps the bytes from {@code from} on, reads more after them; returns where they start. */
+    private int refill(int from) throws IOException {
+      int kept = filled - from;
+      if (kept == buffer.length) {
+        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+      } else {
+        System.arraycopy(buffer, from, buffer, 0, kept);
+      }
+      filled = kept;
+      end = 0;
+      int read = in.read(buffer, filled, buffer.length - filled);
+      if (read < 0) {
+        eof = true;
+      } else {
+        filled += read;
+      }
+      return 0;
+    }
+
+    private static boolean isTerminator(byte b) {
+      return b == '\n' || b == '\r';
+    }
+
+    long number() {
+      return number;
+    }
+
+    byte[] buffer() {
+      return buffer;
+    }
+
+    int offset() {
+      return start;
+    }
+
+    int length() {
+      return end - start;
+    }
+
+    /** Whether the current line of ASCII holds nothing but what {@link String#isBlank} skips. */
+    boolean isBlank() {
+      for (int i = start; i < end; i++) {
+        byte b = buffer[i];
+        if (b != ' ' && (b < 9 || b > 13) && (b < 28 || b > 31)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The current line as text when it is not all ASCII, else null. */
+    @Nullable String text() throws IOException {
+      if (ascii) {
+        return null;
+      }
+      return utf8.decode(ByteBuffer.wrap(buffer, start, end - start)).toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 
