@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.RequestId;
@@ -13,8 +14,6 @@ import dev.warden.core.replay.RecordedRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * about pending requests, which carry what was asked and what was decided) or a broker export
  * ({@code warden export requests}: request objects, one a line).
  *
- * <p>Lines are read with a streaming parser that picks out the fields a replay needs and skips the
- * rest, so a history of millions of lines is read in seconds and never held in memory.
+ * <p>The file is read with one streaming parser that picks out the fields a replay needs and skips
+ * the rest, so a history of millions of lines is read in seconds and never held in memory.
  */
 final class History {
 
@@ -152,15 +151,36 @@ final class History {
   // young collection must copy, so a longer queue costs collection time and buys nothing.
   private static final int QUEUED_BATCHES = 4;
 
+  /**
+   * Parses the file with one streaming parser from start to end, so that no parser, buffer or
+   * string is made per line. What a history is, one JSON object a line, is checked as it goes: each
+   * object must start on a line of its own and end on the line it starts on.
+   */
   private void read(BlockingQueue<Batch> queue, AtomicBoolean stop) {
     Names names = new Names();
-    try (Lines lines = Lines.open(file)) {
+    long line = 0;
+    try (InputStream in = input(file);
+        JsonParser parser = JSON.createParser(in)) {
       List<RecordedRequest> requests = new ArrayList<>(BATCH);
       long[] numbers = new long[BATCH];
-      while (lines.next() && !stop.get()) {
-        RecordedRequest request = parse(lines, names);
+      long endedOn = 0;
+      JsonToken token;
+      while ((token = parser.nextToken()) != null && !stop.get()) {
+        line = parser.currentTokenLocation().getLineNr();
+        if (line == endedOn) {
+          throw notAnEntry(line, "the line holds more than one JSON value");
+        }
+        if (token != JsonToken.START_OBJECT) {
+          throw notAnEntry(line, "the line is not a JSON object");
+        }
+        Fields fields = Fields.object(parser);
+        endedOn = parser.currentLocation().getLineNr();
+        if (endedOn != line) {
+          throw notAnEntry(line, "the object does not end on the line it starts on");
+        }
+        RecordedRequest request = entry(fields, line, names);
         if (request != null) {
-          numbers[requests.size()] = lines.number();
+          numbers[requests.size()] = line;
           requests.add(request);
           if (requests.size() == BATCH) {
             queue.put(new Batch(requests, numbers, null));
@@ -175,6 +195,9 @@ final class History {
       queue.put(new Batch(List.of(), new long[0], null));
     } catch (UserError e) {
       offer(queue, new Batch(List.of(), new long[0], e));
+    } catch (JsonProcessingException e) {
+      long at = e.getLocation() == null ? line : e.getLocation().getLineNr();
+      offer(queue, new Batch(List.of(), new long[0], notAnEntry(at, e.getMessage())));
     } catch (IOException e) {
       offer(
           queue,
@@ -202,31 +225,24 @@ final class History {
     }
   }
 
-  /** The entry on the current line, or null when the line is blank or not one to replay. */
-  private @Nullable RecordedRequest parse(Lines lines, Names names) throws UserError, IOException {
-    String text = lines.text();
-    if (text != null && text.isBlank()) {
-      return null;
-    }
-    if (text == null && lines.isBlank()) {
-      return null;
-    }
+  /** The request the fields of one line describe, or null when it is not one to replay. */
+  private @Nullable RecordedRequest entry(Fields fields, long line, Names names) throws UserError {
     try {
-      Fields fields =
-          text != null
-              ? Fields.read(text)
-              : Fields.read(lines.buffer(), lines.offset(), lines.length());
       return kind == Kind.EXPORT ? fields.exported(names) : fields.logged(names);
-    } catch (IOException | RuntimeException e) {
-      throw new UserError(
-          file
-              + ":"
-              + lines.number()
-              + ": not a "
-              + (kind == Kind.EXPORT ? "request object" : "decision record")
-              + ": "
-              + e.getMessage());
+    } catch (RuntimeException e) {
+      throw notAnEntry(line, e.getMessage());
     }
+  }
+
+  private UserError notAnEntry(long line, @Nullable String why) {
+    return new UserError(
+        file
+            + ":"
+            + line
+            + ": not a "
+            + (kind == Kind.EXPORT ? "request object" : "decision record")
+            + ": "
+            + why);
   }
 
   private static Kind kindOf(Path file, String first) throws UserError {
@@ -245,6 +261,16 @@ final class History {
         file
             + ": is neither a decision log nor an export of requests (warden export requests):"
             + " its first line is not a decision record or a request object");
+  }
+
+  private static InputStream input(Path file) throws UserError {
+    try {
+      return java.nio.file.Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + ": no such file");
+    } catch (IOException e) {
+      throw new UserError(file + ": cannot be read: " + e.getMessage());
+    }
   }
 
   private static BufferedReader reader(Path file) throws UserError {
@@ -283,13 +309,6 @@ final class History {
       }
     }
 
-    /** Reads a line of ASCII text held in {@code bytes}. */
-    static Fields read(byte[] bytes, int offset, int length) throws IOException {
-      try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
-        return read(parser);
-      }
-    }
-
     private static Fields read(JsonParser parser) throws IOException {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the line is not a JSON object");
@@ -297,7 +316,8 @@ final class History {
       return object(parser);
     }
 
-    private static Fields object(JsonParser parser) throws IOException {
+    /** Reads the fields of the object whose start the parser is at, up to its end. */
+    static Fields object(JsonParser parser) throws IOException {
       Fields fields = new Fields();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
@@ -446,139 +466,6 @@ final class History {
         objects.add(each);
       }
       return objects;
-    }
-  }
-
-  /**
-   * The lines of a file, read as bytes into one reusable buffer, the way {@link
-   * BufferedReader#readLine()} splits them ({@code \n}, {@code \r} or {@code \r\n}) and numbered
-   * the same. A line of ASCII is handed to the JSON parser as bytes, with no string made of it; any
-   * other line (NUL counts as other, so that the parser never guesses a wide encoding) is decoded
-   * as strict UTF-8 first, which fails as a reader would.
-   */
-  private static final class Lines implements AutoCloseable {
-    private final InputStream in;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
-    private byte[] buffer = new byte[1 << 20];
-    private int start;
-    private int end;
-    private int filled;
-    private boolean eof;
-    private boolean afterReturn;
-    private boolean ascii;
-    private long number;
-
-    private Lines(InputStream in) {
-      this.in = in;
-    }
-
-    static Lines open(Path file) throws UserError {
-      try {
-        return new Lines(java.nio.file.Files.newInputStream(file));
-      } catch (NoSuchFileException e) {
-        throw new UserError(file + ": no such file");
-      } catch (IOException e) {
-        throw new UserError(file + ": cannot be read: " + e.getMessage());
-      }
-    }
-
-    /** Moves to the next line; false at the end of the file. */
-    boolean next() throws IOException {
-      int from = end;
-      if (from < filled && isTerminator(buffer[from])) {
-        from++; // the terminator of the previous line
-      }
-      while (true) {
-        if (afterReturn && from < filled) {
-          // A \r\n ends one line, not two.
-          afterReturn = false;
-          if (buffer[from] == '\n') {
-            from++;
-          }
-        }
-        int at = from;
-        boolean onlyAscii = true;
-        while (at < filled && !isTerminator(buffer[at])) {
-          onlyAscii &= buffer[at] > 0;
-          at++;
-        }
-        if (at < filled || (eof && at > from)) {
-          start = from;
-          end = at;
-          ascii = onlyAscii;
-          afterReturn = at < filled && buffer[at] == '\r';
-          number++;
-          return true;
-        }
-        if (eof) {
-          start = end = filled;
-          return false;
-        }
-        from = refill(from);
-      }
-    }
-
-    /** Keeps the bytes from {@code from} on, reads more after them; returns where they start. */
-    private int refill(int from) throws IOException {
-      int kept = filled - from;
-      if (kept == buffer.length) {
-        buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
-      } else {
-        System.arraycopy(buffer, from, buffer, 0, kept);
-      }
-      filled = kept;
-      end = 0;
-      int read = in.read(buffer, filled, buffer.length - filled);
-      if (read < 0) {
-        eof = true;
-      } else {
-        filled += read;
-      }
-      return 0;
-    }
-
-    private static boolean isTerminator(byte b) {
-      return b == '\n' || b == '\r';
-    }
-
-    long number() {
-      return number;
-    }
-
-    byte[] buffer() {
-      return buffer;
-    }
-
-    int offset() {
-      return start;
-    }
-
-    int length() {
-      return end - start;
-    }
-
-    /** Whether the current line of ASCII holds nothing but what {@link String#isBlank} skips. */
-    boolean isBlank() {
-      for (int i = start; i < end; i++) {
-        byte b = buffer[i];
-        if (b != ' ' && (b < 9 || b > 13) && (b < 28 || b > 31)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** The current line as text when it is not all ASCII, else null. */
-    @Nullable String text() throws IOException {
-      if (ascii) {
-        return null;
-      }
-      return utf8.decode(ByteBuffer.wrap(buffer, start, end - start)).toString();
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 
