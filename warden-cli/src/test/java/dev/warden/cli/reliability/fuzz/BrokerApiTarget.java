@@ -79,6 +79,7 @@ final class BrokerApiTarget implements AutoCloseable {
   private final SSLContext prober;
   private final LogWatch log = new LogWatch();
   private final List<String> requestIds = new CopyOnWriteArrayList<>();
+  private final Map<String, RawHttps.Connection> connections = new java.util.HashMap<>();
 
   private BrokerApiTarget(Path directory, Broker broker) {
     this.directory = directory;
@@ -97,7 +98,7 @@ final class BrokerApiTarget implements AutoCloseable {
         Broker.start(
             BrokerConfig.of(directory.resolve("data"), catalog)
                 .withListen("127.0.0.1", 0)
-                .withBookmarkInterval(Duration.ofSeconds(1)));
+                .withBookmarkInterval(Duration.ofMillis(100)));
     BrokerApiTarget target = new BrokerApiTarget(directory, broker);
     target.log.install();
     for (int i = 0; i < 3; i++) {
@@ -128,7 +129,7 @@ final class BrokerApiTarget implements AutoCloseable {
     }
     RawHttps.Answer answer;
     try {
-      answer = RawHttps.exchange(tls, broker.port(), input.wire(broker.port()), TIMEOUT);
+      answer = send(input.identity(), tls, input.wire(broker.port()));
     } catch (IOException e) {
       if (input.body().length > CUT_OFF_BYTES) {
         return Verdict.ok(false);
@@ -136,6 +137,43 @@ final class BrokerApiTarget implements AutoCloseable {
       return Verdict.broken("no-answer", "the broker gave no answer: " + e);
     }
     return judge(input, answer);
+  }
+
+  /**
+   * Sends on the identity's kept-alive connection. A kept connection that fails is tried once more
+   * on a new one, since the server may have closed it while idle; a new one that fails is a request
+   * without an answer.
+   */
+  private RawHttps.Answer send(String identity, SSLContext tls, byte[] request) throws IOException {
+    RawHttps.Connection kept = connections.remove(identity);
+    if (kept != null && kept.usable()) {
+      try {
+        RawHttps.Answer answer = kept.exchange(request);
+        keep(identity, kept);
+        return answer;
+      } catch (IOException e) {
+        kept.close();
+      }
+    } else if (kept != null) {
+      kept.close();
+    }
+    RawHttps.Connection fresh = RawHttps.Connection.open(tls, broker.port(), TIMEOUT);
+    try {
+      RawHttps.Answer answer = fresh.exchange(request);
+      keep(identity, fresh);
+      return answer;
+    } catch (IOException e) {
+      fresh.close();
+      throw e;
+    }
+  }
+
+  private void keep(String identity, RawHttps.Connection connection) throws IOException {
+    if (connection.usable()) {
+      connections.put(identity, connection);
+    } else {
+      connection.close();
+    }
   }
 
   private static Verdict judge(HttpInput input, RawHttps.Answer answer) {
@@ -296,6 +334,13 @@ final class BrokerApiTarget implements AutoCloseable {
 
   @Override
   public void close() {
+    for (RawHttps.Connection connection : connections.values()) {
+      try {
+        connection.close();
+      } catch (IOException e) {
+        // Closing a connection the server may already have closed; nothing to do.
+      }
+    }
     log.uninstall();
     broker.close();
     try (var files = Files.walk(directory)) {

@@ -11,8 +11,8 @@ import java.util.List;
  * query, exactly as sent), extra headers and the body.
  *
  * <p>In the corpus it is a small text file: a first line {@code IDENTITY METHOD TARGET}, one {@code
- * Name: value} line per header, an empty line, then the body's bytes unchanged. {@code Host},
- * {@code Connection} and {@code Content-Length} are added when sending.
+ * Name: value} line per header, an empty line, then the body's bytes unchanged. {@code Host} and
+ * {@code Content-Length} are added when sending.
  *
  * @param identity one of {@link BrokerApiTarget#IDENTITIES}
  * @param chunked whether the body is sent with chunked transfer encoding instead of a length
@@ -35,7 +35,6 @@ record HttpInput(
     StringBuilder head = new StringBuilder();
     head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
     head.append("Host: 127.0.0.1:").append(port).append("\r\n");
-    head.append("Connection: close\r\n");
     for (String header : headers) {
       head.append(header).append("\r\n");
     }

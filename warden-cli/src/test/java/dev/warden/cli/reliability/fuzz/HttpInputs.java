@@ -259,7 +259,10 @@ final class HttpInputs {
       case 1 -> parts.add(Math.min(at, parts.size()), run.pick(SEGMENTS));
       case 2 -> parts.remove(Math.min(at, parts.size() - 1));
       case 3 -> parts.add("");
-      case 4 -> query = query.isEmpty() ? query() : query + "&" + query().substring(1);
+      case 4 -> {
+        String more = query();
+        query = query.isEmpty() || more.isEmpty() ? query + more : query + "&" + more.substring(1);
+      }
       default -> query = query();
     }
     String mutated = String.join("/", parts);

@@ -67,6 +67,35 @@ final class JsonMutator {
           "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
           "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----");
 
+  /** Times a time field should not take lightly: far ends, nanoseconds, and no time at all. */
+  private static final List<String> TIMES =
+      List.of(
+          "2026-12-03T10:31:19.551397123Z",
+          "9999-12-31T23:59:59.999999Z",
+          "+10000-01-01T00:00:00Z",
+          "+999999999-12-31T23:59:59Z",
+          "-999999999-01-01T00:00:00Z",
+          "0000-01-01T00:00:00Z",
+          "1970-01-01T00:00:00Z",
+          "2026-02-30T00:00:00Z",
+          "2026-12-03T10:31:19+02:00",
+          "2026-12-03",
+          "1733221879");
+
+  /** Durations past the ends a duration field is meant to hold. */
+  private static final List<String> DURATIONS =
+      List.of(
+          "PT0.0000001S",
+          "PT0.000001S",
+          "PT0S",
+          "-PT1H",
+          "P106751991167D",
+          "PT2562047788015215H",
+          "P3650000D",
+          "PT9999999999999999999H",
+          "P1Y",
+          "PT1H30M0.5S");
+
   private static final Arbitrary<Long> LONGS = Arbitraries.longs();
   private static final Arbitrary<Double> DOUBLES = Arbitraries.doubles();
   private static final Arbitrary<String> LONG_TEXT =
@@ -117,7 +146,7 @@ final class JsonMutator {
     switch (run.random().nextInt(9)) {
       case 0 -> slot.remove();
       case 1, 2 -> slot.set(value(run));
-      case 3 -> slot.set(NODES.textNode(run.pick(EDGE_TEXT)));
+      case 3 -> slot.set(NODES.textNode(edgeLike(run, slot.value())));
       case 4 -> slot.set(NODES.textNode(run.draw(LONG_TEXT)));
       case 5 -> slot.set(NODES.textNode(run.draw(ByteMutator.ANY_TEXT)));
       case 6 -> grow(run, slot);
@@ -132,6 +161,18 @@ final class JsonMutator {
       }
     }
     return false;
+  }
+
+  /** An edge value of the kind the slot holds: a time for a time, a duration for a duration. */
+  private static String edgeLike(FuzzRun run, JsonNode current) {
+    String text = current.isTextual() ? current.textValue() : "";
+    if (text.matches("\\d{4}-.*")) {
+      return run.pick(TIMES);
+    }
+    if (text.startsWith("P")) {
+      return run.pick(DURATIONS);
+    }
+    return run.pick(EDGE_TEXT);
   }
 
   /** A value of any JSON type, often of the wrong one. */
