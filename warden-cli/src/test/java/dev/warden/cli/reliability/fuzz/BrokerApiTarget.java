@@ -62,7 +62,10 @@ final class BrokerApiTarget implements AutoCloseable {
    */
   private static final int CUT_OFF_BYTES = 4 << 20;
 
-  /** What became of one request; {@code violation} is null when every promise was kept. */
+  /**
+   * What became of one request; {@code violation} is null when every promise was kept, and {@code
+   * kind} then names anything worth counting, such as {@code cut-off}.
+   */
   record Verdict(boolean accepted, @Nullable String kind, @Nullable String violation) {
     static Verdict ok(boolean accepted) {
       return new Verdict(accepted, null, null);
@@ -132,7 +135,7 @@ final class BrokerApiTarget implements AutoCloseable {
       answer = send(input.identity(), tls, input.wire(broker.port()));
     } catch (IOException e) {
       if (input.body().length > CUT_OFF_BYTES) {
-        return Verdict.ok(false);
+        return new Verdict(false, "cut-off", null);
       }
       return Verdict.broken("no-answer", "the broker gave no answer: " + e);
     }
