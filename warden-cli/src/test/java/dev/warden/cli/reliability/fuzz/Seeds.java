@@ -20,6 +20,8 @@ final class Seeds {
 
   private static final Pattern YAML_BLOCK = Pattern.compile("(?s)```yaml\\n(.*?)```");
 
+  private static final int MAX_SEED_BYTES = 8192;
+
   private Seeds() {}
 
   /** The repository root: {@code warden.root} under Failsafe, else found from the module. */
@@ -63,7 +65,7 @@ final class Seeds {
     return read(root().resolve("examples/catalog.yaml"));
   }
 
-  /** Every valid policy the repository holds, and the policy corpus that is valid UTF-8. */
+  /** Every valid policy the repository holds, and the small valid UTF-8 files of its corpus. */
   static List<String> policies() {
     List<String> seeds = new ArrayList<>();
     seeds.add(examplePolicy());
@@ -81,7 +83,7 @@ final class Seeds {
     return seeds;
   }
 
-  /** Every valid catalog the repository holds, and the catalog corpus that is valid UTF-8. */
+  /** Every valid catalog the repository holds, and the small valid UTF-8 files of its corpus. */
   static List<String> catalogs() {
     List<String> seeds = new ArrayList<>();
     seeds.add(exampleCatalog());
@@ -89,10 +91,17 @@ final class Seeds {
     return seeds;
   }
 
+  /**
+   * The corpus files that make good seeds: valid UTF-8 and small. The large ones, deeply nested
+   * files kept because they once broke a loader, would only slow every mutation down.
+   */
   private static List<String> corpusTexts(String target) {
     List<String> texts = new ArrayList<>();
     for (Path file : corpusFiles(target)) {
       byte[] bytes = readBytes(file);
+      if (bytes.length > MAX_SEED_BYTES) {
+        continue;
+      }
       String text = new String(bytes, StandardCharsets.UTF_8);
       if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
         texts.add(text);
