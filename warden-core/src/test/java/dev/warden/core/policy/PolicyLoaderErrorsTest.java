@@ -714,6 +714,41 @@ class PolicyLoaderErrorsTest {
   }
 
   /**
+   * Found by the bad-input fuzzer: a require-reason rule with a minLength of 441 million loaded,
+   * and then the policy matrix, which writes a reason that complies, built a string that long and
+   * ran for minutes. No request can carry a reason over 1 KiB, so such a rule is refused.
+   */
+  @Test
+  void load_minLengthBeyondTheLongestReason_isOutOfRange() {
+    String text =
+        HEADER
+            + """
+              - name: reason
+                type: require-reason
+                minLength: 441288029
+            """;
+
+    Diagnostic error = onlyError(text);
+
+    assertAt(error, 7, 16, "out-of-range");
+    assertThat(error.message()).contains("at most " + Rule.RequireReason.MAX_MIN_LENGTH);
+  }
+
+  @Test
+  void load_minLengthOfTheLongestReason_isRead() throws Exception {
+    String text =
+        HEADER
+            + """
+              - name: reason
+                type: require-reason
+                minLength: 1024
+            """;
+
+    assertThat(PolicyLoader.load("policy.yaml", text).rules())
+        .containsExactly(new Rule.RequireReason("reason", 1024));
+  }
+
+  /**
    * Found by the bad-input fuzzer: a value nested a few thousand brackets deep overflowed the YAML
    * library's recursive composer, and the loader threw a StackOverflowError instead of an error
    * with a position. The watcher loads its policy on a thread with the default stack, so a policy
