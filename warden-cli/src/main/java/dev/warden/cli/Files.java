@@ -22,6 +22,24 @@ final class Files {
    */
   static String readText(Path path) throws UserError {
     try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(readBytes(path)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new UserError(path + ": is not UTF-8 text");
+    }
+  }
+
+  /**
+   * Reads a file's bytes, for loaders that decode them themselves and say where they are not UTF-8.
+   *
+   * @throws UserError naming the file and what is wrong with it
+   */
+  static byte[] readBytes(Path path) throws UserError {
+    try {
       if (java.nio.file.Files.isDirectory(path)) {
         throw new UserError(path + ": is a directory, not a file");
       }
@@ -29,17 +47,9 @@ final class Files {
       if (size > MAX_BYTES) {
         throw new UserError(path + ": is " + size + " bytes; the limit is " + MAX_BYTES);
       }
-      byte[] bytes = java.nio.file.Files.readAllBytes(path);
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      return java.nio.file.Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new UserError(path + ": no such file");
-    } catch (CharacterCodingException e) {
-      throw new UserError(path + ": is not UTF-8 text");
     } catch (IOException e) {
       throw new UserError(path + ": cannot be read: " + e.getMessage());
     }

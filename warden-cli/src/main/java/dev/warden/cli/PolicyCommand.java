@@ -117,10 +117,10 @@ final class PolicyCommand {
   }
 
   static LoadedPolicy loadPolicy(Path file) throws UserError, InvalidFileException {
-    return PolicyLoader.loadWithPositions(file.toString(), Files.readText(file));
+    return PolicyLoader.loadWithPositions(file.toString(), Files.readBytes(file));
   }
 
   static Catalog loadCatalog(Path file) throws UserError, InvalidFileException {
-    return CatalogLoader.load(file.toString(), Files.readText(file));
+    return CatalogLoader.load(file.toString(), Files.readBytes(file));
   }
 }

@@ -18,17 +18,18 @@ final class PolicyFile {
    * @throws InvalidPolicyException with the file's positioned errors, or why it cannot be read
    */
   static Policy load(Path path) throws InvalidPolicyException {
-    String text;
+    byte[] bytes;
     try {
       if (Files.size(path) > dev.warden.core.yaml.YamlDocument.MAX_CHARACTERS * 4L) {
         throw new InvalidPolicyException(path + ": the file is too large to be a policy");
       }
-      text = Files.readString(path);
+      bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       throw new InvalidPolicyException(path + ": cannot read the policy: " + e.getMessage());
     }
     try {
-      return PolicyLoader.load(path.toString(), text);
+      // From the bytes, so that a byte that is not UTF-8 is an error with its line and column.
+      return PolicyLoader.loadWithPositions(path.toString(), bytes).policy();
     } catch (InvalidFileException e) {
       throw new InvalidPolicyException(e.getMessage());
     }

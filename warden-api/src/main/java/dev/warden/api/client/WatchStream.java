@@ -3,10 +3,10 @@ package dev.warden.api.client;
 import dev.warden.api.json.Json;
 import dev.warden.api.json.JsonInputException;
 import dev.warden.api.v1.WatchEvent;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +24,13 @@ import org.jspecify.annotations.Nullable;
 public final class WatchStream implements AutoCloseable {
 
   private static final int QUEUE = 256;
+
+  /**
+   * The longest line the reader takes, in characters. An event is a request or a lock, a few KiB at
+   * most; without a bound, a peer sending a line that never ends would have the reader buffer it
+   * until the watcher runs out of memory.
+   */
+  public static final int MAX_LINE = 1 << 20;
 
   private final InputStream body;
   private final Duration idle;
@@ -115,10 +122,10 @@ public final class WatchStream implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader lines =
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+    try (Reader text = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+      Lines lines = new Lines(text);
       String line;
-      while ((line = lines.readLine()) != null) {
+      while ((line = lines.next()) != null) {
         if (line.isBlank()) {
           continue;
         }
@@ -129,10 +136,75 @@ public final class WatchStream implements AutoCloseable {
       offer(
           new BrokerUnreachableException(
               "the watch stream sent a line that is not an event: " + e.getMessage()));
+    } catch (LineTooLongException e) {
+      offer(
+          new BrokerUnreachableException(
+              "the watch stream sent a line that is not an event: " + e.getMessage()));
     } catch (IOException e) {
       offer(new BrokerUnreachableException("the watch stream broke: " + e, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // Whatever else goes wrong while reading must still end the stream for the consumer, who
+      // would otherwise wait out the idle limit and be told the broker was silent.
+      offer(new BrokerUnreachableException("the watch stream could not be read: " + e, e));
+    }
+  }
+
+  /**
+   * Splits text into lines as {@link java.io.BufferedReader#readLine()} does (ended by LF, CR or
+   * CRLF; the last one possibly unended), but refuses a line longer than {@link #MAX_LINE}.
+   */
+  private static final class Lines {
+    private final Reader in;
+    private final char[] buffer = new char[8192];
+    private int position;
+    private int limit;
+    private boolean skipLineFeed;
+
+    Lines(Reader in) {
+      this.in = in;
+    }
+
+    @Nullable String next() throws IOException {
+      StringBuilder line = null;
+      while (true) {
+        if (position == limit) {
+          limit = in.read(buffer, 0, buffer.length);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            return line == null ? null : line.toString();
+          }
+        }
+        if (skipLineFeed && buffer[position] == '\n') {
+          position++;
+        }
+        skipLineFeed = false;
+        int start = position;
+        while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
+          position++;
+        }
+        if (line == null) {
+          line = new StringBuilder(position - start);
+        }
+        line.append(buffer, start, position - start);
+        if (line.length() > MAX_LINE) {
+          throw new LineTooLongException(
+              "it is longer than " + MAX_LINE + " characters; no event is that long");
+        }
+        if (position < limit) {
+          skipLineFeed = buffer[position] == '\r';
+          position++;
+          return line.toString();
+        }
+      }
+    }
+  }
+
+  private static final class LineTooLongException extends IOException {
+    LineTooLongException(String message) {
+      super(message);
     }
   }
 

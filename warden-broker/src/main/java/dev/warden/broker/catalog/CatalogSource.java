@@ -6,7 +6,6 @@ import dev.warden.core.yaml.Diagnostic;
 import dev.warden.core.yaml.InvalidFileException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -84,7 +83,7 @@ public final class CatalogSource {
   }
 
   private static Catalog read(Path file) throws IOException, InvalidFileException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    return CatalogLoader.load(file.toString(), text);
+    // From the bytes, so that a byte that is not UTF-8 is an error with its line and column.
+    return CatalogLoader.load(file.toString(), Files.readAllBytes(file));
   }
 }

@@ -76,7 +76,10 @@ final class HttpCall {
   Map<String, String> query(Set<String> allowed) {
     List<FieldError> errors = new ArrayList<>();
     for (String name : query.keySet()) {
-      if (!allowed.contains(name)) {
+      if (name.isEmpty()) {
+        // "?=5" has a parameter without a name; an error naming the field "" would name nothing.
+        errors.add(new FieldError("(query)", "a query parameter has no name before its '='"));
+      } else if (!allowed.contains(name)) {
         errors.add(new FieldError(name, "unknown query parameter; expected one of " + allowed));
       }
     }

@@ -44,6 +44,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -60,6 +61,16 @@ public final class AccessService {
 
   /** The ttl of a request that names none. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+  /**
+   * The latest time a request may end or a lock expire: RFC 3339, the API's time format, has
+   * four-digit years. The store keeps microseconds since 1970 in 64 bits, which reaches further but
+   * not to every {@link Instant}; a later time used to reach it and fail there, as a 500.
+   */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  /** The earliest time a lock may expire, for the same reason as {@link #LATEST}. */
+  public static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
 
   private static final Duration CATCH_UP = Duration.ofSeconds(2);
   private static final int AUDIT_PAGE = 1000;
@@ -105,8 +116,8 @@ public final class AccessService {
   public RequestObject createRequest(Caller caller, NewRequest body) {
     UserName user = body.user() != null ? body.user() : callerAsUser(caller);
     requireMayCreateFor(caller, user);
-    dev.warden.broker.store.NewRequest request = validate(body, user, catalog.current());
     Instant now = clock.instant();
+    dev.warden.broker.store.NewRequest request = validate(body, user, catalog.current(), now);
     refuseIfUserLocked(user, now);
 
     StoredRequest stored = store.createRequest(request, caller.actor(), now);
@@ -209,6 +220,7 @@ public final class AccessService {
     LockId id = body.id() != null ? body.id() : newLockId(caller);
     requireMayWriteLock(caller, Verb.CREATE, id);
     Instant now = clock.instant();
+    requireWritable(body.expires());
     Lock lock = new Lock(id, body.target(), body.message(), body.expires());
 
     LockWrite write = store.createLock(lock, caller.actor(), now);
@@ -401,7 +413,7 @@ public final class AccessService {
   }
 
   private static dev.warden.broker.store.NewRequest validate(
-      NewRequest body, UserName user, Catalog catalog) {
+      NewRequest body, UserName user, Catalog catalog, Instant now) {
     List<FieldError> errors = new ArrayList<>();
     int items = body.roles().size() + body.resources().size();
     if (items == 0) {
@@ -446,12 +458,26 @@ public final class AccessService {
     Duration ttl = body.ttl() == null ? DEFAULT_TTL : body.ttl();
     if (ttl.isNegative() || ttl.isZero()) {
       errors.add(new FieldError("ttl", "must be positive, not " + ttl));
+    } else if (ttl.truncatedTo(ChronoUnit.MICROS).isZero()) {
+      errors.add(new FieldError("ttl", "must be at least a microsecond, not " + ttl));
+    } else if (ttl.compareTo(Duration.between(now, LATEST)) > 0) {
+      errors.add(
+          new FieldError("ttl", ttl + " would end the request after " + LATEST + ", the latest"));
     }
     if (!errors.isEmpty()) {
       throw new CallFailure.InvalidInput("the request is not acceptable", errors);
     }
     return new dev.warden.broker.store.NewRequest(
         user, body.roles(), body.resources(), body.reason(), ttl);
+  }
+
+  private static void requireWritable(@Nullable Instant expires) {
+    if (expires != null && (expires.isBefore(EARLIEST) || expires.isAfter(LATEST))) {
+      throw invalid(
+          new FieldError(
+              "expires",
+              expires + " is outside " + EARLIEST + " to " + LATEST + ", the times kept"));
+    }
   }
 
   private static CallFailure.InvalidInput invalid(FieldError error) {

@@ -14,11 +14,13 @@ class BadInputTest {
 
   private static TestBroker broker;
   private static TestBroker.Raw alice;
+  private static TestBroker.Raw admin;
 
   @BeforeAll
   static void start() {
     broker = TestBroker.start();
     alice = broker.raw(broker.issue("alice", "requester").asClientIdentity());
+    admin = broker.raw(broker.issue("root", "admin").asClientIdentity());
   }
 
   @AfterAll
@@ -138,5 +140,66 @@ class BadInputTest {
 
     assertThat(state.path("errors").findValuesAsText("field")).containsExactly("state");
     assertThat(unknown.path("errors").findValuesAsText("field")).containsExactly("colour");
+  }
+
+  /**
+   * Found by the bad-input fuzzer: a query parameter without a name ({@code ?=5}) was reported as
+   * an error of the field "", which names nothing a client could correct.
+   */
+  @Test
+  void queryParameterWithoutAName_is400NamingTheQuery() throws Exception {
+    JsonNode problem = problem(alice.get("/v1/events?=5"), 400);
+
+    assertThat(problem.path("errors").findValuesAsText("field")).containsExactly("(query)");
+    assertThat(problem.path("detail").asText()).contains("no name");
+  }
+
+  /**
+   * Found by the bad-input fuzzer: a ttl that reaches past what the store can keep (here some 292
+   * million years) failed inside the store with an IllegalArgumentException, which became a 500.
+   */
+  @Test
+  void ttlBeyondTheLatestTime_is400NamingTtl() throws Exception {
+    HttpResponse<String> response =
+        alice.post(
+            "/v1/requests", "{\"roles\":[\"dev-db\"],\"reason\":\"r\",\"ttl\":\"P106751991167D\"}");
+
+    JsonNode problem = problem(response, 400);
+    assertThat(problem.path("errors").findValuesAsText("field")).containsExactly("ttl");
+  }
+
+  /** Found with the one above: the store keeps microseconds, so 100 ns became a 500 too. */
+  @Test
+  void ttlBelowAMicrosecond_is400NamingTtl() throws Exception {
+    HttpResponse<String> response =
+        alice.post(
+            "/v1/requests", "{\"roles\":[\"dev-db\"],\"reason\":\"r\",\"ttl\":\"PT0.0000001S\"}");
+
+    JsonNode problem = problem(response, 400);
+    assertThat(problem.path("errors").findValuesAsText("field")).containsExactly("ttl");
+  }
+
+  /**
+   * Found by the bad-input fuzzer: a lock expiring in the year 999999999 failed inside the store
+   * (beyond 64 bits of microseconds) as a 500; now any expiry after 9999, which RFC 3339 cannot
+   * write, is refused up front.
+   */
+  @Test
+  void lockExpiringAfterYear9999_is400NamingExpires() throws Exception {
+    HttpResponse<String> far =
+        admin.post(
+            "/v1/locks",
+            "{\"target\":{\"user\":\"bob\"},\"message\":\"m\","
+                + "\"expires\":\"+999999999-12-31T23:59:59Z\"}");
+    HttpResponse<String> early =
+        admin.post(
+            "/v1/locks",
+            "{\"target\":{\"user\":\"bob\"},\"message\":\"m\","
+                + "\"expires\":\"-999999999-01-01T00:00:00Z\"}");
+
+    assertThat(problem(far, 400).path("errors").findValuesAsText("field"))
+        .containsExactly("expires");
+    assertThat(problem(early, 400).path("errors").findValuesAsText("field"))
+        .containsExactly("expires");
   }
 }

@@ -50,6 +50,19 @@ public final class CatalogLoader {
     return catalog.orElseThrow(() -> new IllegalStateException("bug: no catalog and no error"));
   }
 
+  /**
+   * Parses a catalog file's bytes, which must be UTF-8; where they are not is a positioned error
+   * like any other.
+   *
+   * @see #load(String, String)
+   */
+  public static Catalog load(String source, byte[] bytes) throws InvalidFileException {
+    Problems problems = new Problems(source);
+    Optional<String> text = YamlDocument.decode(bytes, problems);
+    problems.throwIfErrors();
+    return load(source, text.orElseThrow());
+  }
+
   /** Reads a catalog given inline inside another file, such as a policy test file. */
   public static Optional<Catalog> read(YamlNode.Mapping root, Problems problems) {
     root.rejectUnknownKeys(Set.of("roles", "resources", "users"), "the catalog");

@@ -74,6 +74,20 @@ public final class PolicyLoader {
   }
 
   /**
+   * Parses a policy file's bytes, which must be UTF-8; where they are not is a positioned error
+   * like any other.
+   *
+   * @see #load(String, String)
+   */
+  public static LoadedPolicy loadWithPositions(String source, byte[] bytes)
+      throws InvalidFileException {
+    Problems problems = new Problems(source);
+    Optional<String> text = YamlDocument.decode(bytes, problems);
+    problems.throwIfErrors();
+    return loadWithPositions(source, text.orElseThrow());
+  }
+
+  /**
    * Parses a policy and keeps the position of each rule, for checks made after loading.
    *
    * @see #load(String, String)

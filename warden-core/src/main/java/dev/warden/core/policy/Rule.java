@@ -64,6 +64,13 @@ public sealed interface Rule {
 
   /** A pending request must give a reason of at least {@code minLength} characters. */
   record RequireReason(String name, int minLength) implements Rule {
+
+    /**
+     * The largest {@code minLength}: the broker refuses strings over 1 KiB, so a longer one could
+     * never be met, and tools that make a complying reason (the matrix) would build one that long.
+     */
+    public static final int MAX_MIN_LENGTH = 1024;
+
     @Override
     public String type() {
       return "require-reason";

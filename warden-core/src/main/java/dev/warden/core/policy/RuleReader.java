@@ -297,8 +297,22 @@ final class RuleReader {
   }
 
   private Optional<Rule> requireReason(String name, YamlNode.Mapping node, String where) {
-    return atLeastOne(node, "minLength", where)
-        .map(minLength -> new Rule.RequireReason(name, minLength));
+    Optional<Integer> minLength = atLeastOne(node, "minLength", where);
+    if (minLength.isPresent() && minLength.get() > Rule.RequireReason.MAX_MIN_LENGTH) {
+      problems.error(
+          node.get("minLength").orElseThrow().position(),
+          "out-of-range",
+          "minLength of "
+              + where
+              + " is "
+              + minLength.get()
+              + "; a reason is at most "
+              + Rule.RequireReason.MAX_MIN_LENGTH
+              + " bytes, so no request could meet it",
+          "write a minLength of at most " + Rule.RequireReason.MAX_MIN_LENGTH);
+      return Optional.empty();
+    }
+    return minLength.map(length -> new Rule.RequireReason(name, length));
   }
 
   private Optional<Rule> approvalRateLimit(String name, YamlNode.Mapping node, String where) {

@@ -1,12 +1,21 @@
 package dev.warden.core.yaml;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -27,7 +36,65 @@ public final class YamlDocument {
   /** The largest YAML file Warden reads, in characters. */
   public static final int MAX_CHARACTERS = 1 << 20;
 
+  /**
+   * The deepest nesting of collections Warden reads. Its files need a handful of levels; the YAML
+   * library composes nodes recursively, so a file of a few thousand brackets would otherwise
+   * overflow the stack instead of being refused.
+   */
+  public static final int MAX_DEPTH = 64;
+
   private YamlDocument() {}
+
+  /**
+   * Decodes a file's bytes as UTF-8, strictly, recording in {@code problems} where they stop being
+   * UTF-8.
+   *
+   * <p>Reading a file with the platform's lenient decoding would turn a stray byte into a
+   * replacement character that then shows up in a name or a condition; reading it strictly without
+   * this would fail with the decoder's own message, which names neither the line nor the column.
+   *
+   * @return the text, or empty when the bytes are not UTF-8
+   */
+  public static Optional<String> decode(byte[] bytes, Problems problems) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int offset = in.position();
+      problems.error(
+          positionOf(out.flip()),
+          "not-utf8",
+          "file is not UTF-8 text: byte 0x"
+              + HexFormat.of().toHexDigits(bytes[offset])
+              + " at offset "
+              + offset
+              + " begins no UTF-8 character",
+          "save the file as UTF-8");
+      return Optional.empty();
+    }
+    decoder.flush(out);
+    return Optional.of(out.flip().toString());
+  }
+
+  /** The position just after {@code text}, the part of a file decoded so far. */
+  private static Position positionOf(CharSequence text) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        column = 1;
+      } else if (!Character.isLowSurrogate(text.charAt(i))) {
+        column++;
+      }
+    }
+    return new Position(line, column);
+  }
 
   /**
    * Parses {@code text}, recording syntax errors in {@code problems}.
@@ -53,6 +120,17 @@ public final class YamlDocument {
     Iterable<Node> documents;
     List<Node> roots = new ArrayList<>();
     try {
+      Optional<Position> tooDeep = firstTooDeep(text, settings);
+      if (tooDeep.isPresent()) {
+        problems.error(
+            tooDeep.get(),
+            "too-deep",
+            "collections are nested more than "
+                + MAX_DEPTH
+                + " levels deep here; the limit is "
+                + MAX_DEPTH);
+        return Optional.empty();
+      }
       documents = new Compose(settings).composeAllFromString(text);
       for (Node document : documents) {
         roots.add(document);
@@ -77,6 +155,27 @@ public final class YamlDocument {
       return Optional.empty();
     }
     return Optional.of(convert(roots.get(0), problems));
+  }
+
+  /**
+   * Where the first collection deeper than {@link #MAX_DEPTH} starts, found from the parser's
+   * events, which are produced without recursion, before anything is composed.
+   */
+  private static Optional<Position> firstTooDeep(String text, LoadSettings settings) {
+    int depth = 0;
+    for (Event event : new Parse(settings).parseString(text)) {
+      if (event.getEventId() == Event.ID.SequenceStart
+          || event.getEventId() == Event.ID.MappingStart) {
+        depth++;
+        if (depth > MAX_DEPTH) {
+          return Optional.of(position(event.getStartMark()));
+        }
+      } else if (event.getEventId() == Event.ID.SequenceEnd
+          || event.getEventId() == Event.ID.MappingEnd) {
+        depth--;
+      }
+    }
+    return Optional.empty();
   }
 
   private static String describe(MarkedYamlEngineException e) {

@@ -6,6 +6,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.warden.core.yaml.Diagnostic;
 import dev.warden.core.yaml.InvalidFileException;
+import dev.warden.core.yaml.YamlDocument;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -711,6 +713,87 @@ class PolicyLoaderErrorsTest {
                 + " [bad-duration]\n  hint: write durations like PT30M, PT8H or P1D");
   }
 
+  /**
+   * Found by the bad-input fuzzer: a require-reason rule with a minLength of 441 million loaded,
+   * and then the policy matrix, which writes a reason that complies, built a string that long and
+   * ran for minutes. No request can carry a reason over 1 KiB, so such a rule is refused.
+   */
+  @Test
+  void load_minLengthBeyondTheLongestReason_isOutOfRange() {
+    String text =
+        HEADER
+            + """
+              - name: reason
+                type: require-reason
+                minLength: 441288029
+            """;
+
+    Diagnostic error = onlyError(text);
+
+    assertAt(error, 7, 16, "out-of-range");
+    assertThat(error.message()).contains("at most " + Rule.RequireReason.MAX_MIN_LENGTH);
+  }
+
+  @Test
+  void load_minLengthOfTheLongestReason_isRead() throws Exception {
+    String text =
+        HEADER
+            + """
+              - name: reason
+                type: require-reason
+                minLength: 1024
+            """;
+
+    assertThat(PolicyLoader.load("policy.yaml", text).rules())
+        .containsExactly(new Rule.RequireReason("reason", 1024));
+  }
+
+  /**
+   * Found by the bad-input fuzzer: a value nested a few thousand brackets deep overflowed the YAML
+   * library's recursive composer, and the loader threw a StackOverflowError instead of an error
+   * with a position. The watcher loads its policy on a thread with the default stack, so a policy
+   * edit could take it down.
+   */
+  @Test
+  void load_collectionsNestedBeyondTheLimit_areTooDeep() {
+    String text = "apiVersion: warden/v1\nmode: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n";
+
+    Diagnostic error = onlyError(text);
+
+    assertAt(error, 2, 6 + YamlDocument.MAX_DEPTH, "too-deep");
+  }
+
+  @Test
+  void load_collectionsNestedToTheLimit_areNotTooDeep() {
+    int depth = YamlDocument.MAX_DEPTH - 1;
+    String text = "apiVersion: warden/v1\nmode: " + "[".repeat(depth) + "]".repeat(depth) + "\n";
+
+    assertThat(errorsOrNone(text)).extracting(Diagnostic::code).doesNotContain("too-deep");
+  }
+
+  /**
+   * Found by the bad-input fuzzer: a policy file with a byte that is not UTF-8 was refused by the
+   * watcher with the decoder's message ("Input length = 1"), naming neither line nor column.
+   */
+  @Test
+  void loadBytes_notUtf8_isRejectedAtTheByte() {
+    byte[] text = "apiVersion: warden/v1\nname: d\u00e9fault\n".getBytes(StandardCharsets.UTF_8);
+    byte[] broken = java.util.Arrays.copyOf(text, text.length);
+    broken[text.length - 8] = (byte) 0xFF;
+
+    List<Diagnostic> errors;
+    try {
+      PolicyLoader.loadWithPositions("policy.yaml", broken);
+      errors = fail("the policy should have been rejected");
+    } catch (InvalidFileException e) {
+      errors = e.diagnostics();
+    }
+
+    assertThat(errors).hasSize(1);
+    assertAt(errors.get(0), 2, 8, "not-utf8");
+    assertThat(errors.get(0).message()).contains("0xff");
+  }
+
   private static void assertAt(Diagnostic diagnostic, int line, int column, String code) {
     assertThat(diagnostic)
         .as(diagnostic.format())
@@ -722,6 +805,15 @@ class PolicyLoaderErrorsTest {
     List<Diagnostic> errors = errors(text);
     assertThat(errors).as("diagnostics").hasSize(1);
     return errors.get(0);
+  }
+
+  private static List<Diagnostic> errorsOrNone(String text) {
+    try {
+      PolicyLoader.load("policy.yaml", text);
+      return List.of();
+    } catch (InvalidFileException e) {
+      return e.diagnostics();
+    }
   }
 
   private static List<Diagnostic> errors(String text) {
