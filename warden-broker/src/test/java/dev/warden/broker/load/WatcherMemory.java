@@ -154,6 +154,8 @@ public final class WatcherMemory {
       System.out.println(tail(directory.resolve("watcher.err")));
     }
     if (watcher.isAlive()) {
+      String histogram = jcmd(watcher.pid(), "GC.class_histogram");
+      System.out.println(String.join("\n", histogram.lines().limit(23).toList()));
       long live = liveHeap(watcher.pid());
       System.out.printf(
           "watcher heapAfterFullGcMiB=%.1f peakRssMiB=%.1f readySeconds=%.1f"
