@@ -13,7 +13,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request as the cache keeps it, in about a fifth of the memory of an {@link AccessRequest}
+ * One request as the cache keeps it, in about a quarter of the memory of an {@link AccessRequest}
  * with its wire-parsed parts: the cache holds every request of the policy's longest window, a
  * million on a busy access plane, and most of an {@code AccessRequest}'s bytes are object headers
  * and copies of the same few values.
