@@ -150,6 +150,8 @@ final class HttpCall {
   }
 
   /**
+   * Starts a streamed answer of unknown length.
+   *
    * @param flushHeaders whether to send the headers at once rather than with the first bytes of the
    *     body, for a stream whose first bytes may be long in coming
    */

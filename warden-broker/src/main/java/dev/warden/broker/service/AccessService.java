@@ -10,7 +10,6 @@ import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.NewReview;
 import dev.warden.api.v1.Problem.FieldError;
-import dev.warden.api.v1.RequestList;
 import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.WhoAmI;
 import dev.warden.broker.auth.Caller;
@@ -114,14 +113,6 @@ public final class AccessService {
 
     expiry.dueBy(stored.request().created().plus(expiry.pendingTtl()));
     return render(stored, now);
-  }
-
-  /** {@code GET /v1/requests}. */
-  public RequestList listRequests(
-      Caller caller, @Nullable RequestState state, @Nullable UserName user) {
-    List<RequestObject> items = new ArrayList<>();
-    long version = listRequests(caller, state, user, items::add);
-    return new RequestList(items, version);
   }
 
   /**
