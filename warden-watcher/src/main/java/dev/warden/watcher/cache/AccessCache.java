@@ -211,7 +211,7 @@ public final class AccessCache {
     ttls.clear();
     for (CachedRequest request : requests.toArray()) {
       if (!request.isRelevant(horizon)) {
-        remove(request);
+        remove(PackedId.of(request.requestId()), request);
         dropped++;
       } else {
         // What survives is shared again, so the interners hold only values still in use.
@@ -225,19 +225,19 @@ public final class AccessCache {
   }
 
   private boolean putRequest(RequestObject object) {
-    byte[] id = CachedRequest.idBytes(object.id());
+    PackedId id = PackedId.of(object.id());
     CachedRequest current = requests.get(id);
     if (current != null && current.resourceVersion >= object.resourceVersion()) {
       return false;
     }
     if (current != null && !current.user.name().equals(object.user())) {
       // A plane that moved a request to another user: it is no longer the old user's.
-      remove(current);
+      remove(id, current);
     }
     UserRequests user = byUser.computeIfAbsent(object.user(), UserRequests::new);
     CachedRequest request =
         new CachedRequest(
-            current != null ? current.id : id,
+            id,
             user,
             roleLists.intern(object.roles()),
             resourceLists.intern(object.resources()),
@@ -248,15 +248,15 @@ public final class AccessCache {
             object.approved(),
             object.expires(),
             object.resourceVersion());
-    requests.put(request);
-    user.put(request);
+    requests.put(id, request);
+    user.put(id, request);
     return true;
   }
 
-  private void remove(CachedRequest request) {
-    requests.remove(request.id);
+  private void remove(PackedId id, CachedRequest request) {
+    requests.remove(id);
     UserRequests user = request.user;
-    user.remove(request.id);
+    user.remove(id);
     if (user.size() == 0) {
       byUser.remove(user.name(), user);
     }
@@ -301,7 +301,7 @@ public final class AccessCache {
   private Set<UserName> usersTouchedBy(LockTarget target) {
     return switch (target) {
       case LockTarget.Request r -> {
-        CachedRequest request = requests.get(CachedRequest.idBytes(r.id()));
+        CachedRequest request = requests.get(PackedId.of(r.id()));
         yield request == null ? Set.of() : Set.of(request.user.name());
       }
       case LockTarget.User u -> Set.of(u.name());

@@ -5,10 +5,8 @@ import dev.warden.core.access.RequestId;
 import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -19,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * and copies of the same few values.
  *
  * <ul>
- *   <li>The id is its ASCII bytes (ids are safe identifiers, ASCII only), without the {@code
- *       String} and {@link RequestId} around them.
+ *   <li>The id is packed ({@link PackedId}): a broker id in two numbers, any other as its ASCII
+ *       bytes, without the {@code String} and {@link RequestId} around them.
  *   <li>The user, the role and resource lists and the ttl are shared with every other request that
  *       has the same ones ({@link Interner}).
  *   <li>Times are their epoch seconds and nanoseconds, exactly as the {@link Instant} held them.
@@ -37,7 +35,9 @@ final class CachedRequest {
   /** Marks an absent time in {@link #approvedSeconds} and {@link #expiresSeconds}. */
   private static final long NONE = Long.MIN_VALUE;
 
-  final byte[] id;
+  private final byte @Nullable [] idText;
+  private final long idHigh;
+  private final long idLow;
   final UserRequests user;
   final List<RoleName> roles;
   final List<ResourceId> resources;
@@ -53,7 +53,7 @@ final class CachedRequest {
   private final int expiresNanos;
 
   CachedRequest(
-      byte[] id,
+      PackedId id,
       UserRequests user,
       List<RoleName> roles,
       List<ResourceId> resources,
@@ -64,7 +64,9 @@ final class CachedRequest {
       @Nullable Instant approved,
       @Nullable Instant expires,
       long resourceVersion) {
-    this.id = id;
+    this.idText = id.text;
+    this.idHigh = id.high;
+    this.idLow = id.low;
     this.user = user;
     this.roles = roles;
     this.resources = resources;
@@ -85,17 +87,16 @@ final class CachedRequest {
     return state == RequestState.PENDING || state == RequestState.APPROVED;
   }
 
-  /** The ASCII bytes of a request id; safe identifiers have no other characters. */
-  static byte[] idBytes(RequestId id) {
-    return id.value().getBytes(StandardCharsets.US_ASCII);
+  boolean hasId(PackedId id) {
+    return id.matches(idText, idHigh, idLow);
   }
 
-  boolean hasId(byte[] other) {
-    return Arrays.equals(id, other);
+  int idHash() {
+    return PackedId.hash(idText, idHigh, idLow);
   }
 
   RequestId requestId() {
-    return RequestId.of(new String(id, StandardCharsets.US_ASCII));
+    return PackedId.toRequestId(idText, idHigh, idLow);
   }
 
   Instant created() {

@@ -1,6 +1,5 @@
 package dev.warden.watcher.cache;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -24,9 +23,9 @@ final class RequestIndex {
     return size;
   }
 
-  @Nullable CachedRequest get(byte[] id) {
+  @Nullable CachedRequest get(PackedId id) {
     int mask = slots.length - 1;
-    for (int i = hash(id) & mask; ; i = (i + 1) & mask) {
+    for (int i = id.hash() & mask; ; i = (i + 1) & mask) {
       CachedRequest slot = slots[i];
       if (slot == null || slot.hasId(id)) {
         return slot;
@@ -34,29 +33,29 @@ final class RequestIndex {
     }
   }
 
-  /** Puts {@code request} in place of the one with its id, or adds it. */
-  void put(CachedRequest request) {
+  /** Puts {@code request}, whose id is {@code id}, in place of the one with that id, or adds it. */
+  void put(PackedId id, CachedRequest request) {
     if ((size + 1) * 3 > slots.length * 2) {
       resize(slots.length * 2);
     }
     int mask = slots.length - 1;
-    for (int i = hash(request.id) & mask; ; i = (i + 1) & mask) {
+    for (int i = id.hash() & mask; ; i = (i + 1) & mask) {
       CachedRequest slot = slots[i];
       if (slot == null) {
         slots[i] = request;
         size++;
         return;
       }
-      if (slot.hasId(request.id)) {
+      if (slot.hasId(id)) {
         slots[i] = request;
         return;
       }
     }
   }
 
-  void remove(byte[] id) {
+  void remove(PackedId id) {
     int mask = slots.length - 1;
-    int i = hash(id) & mask;
+    int i = id.hash() & mask;
     while (true) {
       CachedRequest slot = slots[i];
       if (slot == null) {
@@ -73,7 +72,7 @@ final class RequestIndex {
     int hole = i;
     for (int j = (hole + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
       CachedRequest moving = slots[j];
-      int home = hash(moving.id) & mask;
+      int home = moving.idHash() & mask;
       boolean reachableWithoutHole =
           hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
       if (!reachableWithoutHole) {
@@ -113,18 +112,12 @@ final class RequestIndex {
     int mask = slots.length - 1;
     for (CachedRequest request : old) {
       if (request != null) {
-        int i = hash(request.id) & mask;
+        int i = request.idHash() & mask;
         while (slots[i] != null) {
           i = (i + 1) & mask;
         }
         slots[i] = request;
       }
     }
-  }
-
-  /** Spreads the id's bytes over the table; ids are random, but a plane may choose its own. */
-  private static int hash(byte[] id) {
-    int h = Arrays.hashCode(id);
-    return h ^ (h >>> 16) ^ (h >>> 7);
   }
 }

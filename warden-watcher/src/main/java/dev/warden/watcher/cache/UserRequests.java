@@ -33,9 +33,9 @@ final class UserRequests {
     return requests[index];
   }
 
-  /** Puts {@code request} in place of the one with its id, or after the others. */
-  void put(CachedRequest request) {
-    int at = indexOf(request.id);
+  /** Puts {@code request}, whose id is {@code id}, in place of the one with it, or last. */
+  void put(PackedId id, CachedRequest request) {
+    int at = indexOf(id);
     if (at >= 0) {
       requests[at] = request;
       return;
@@ -47,7 +47,7 @@ final class UserRequests {
   }
 
   /** Removes the request with this id, keeping the order of the others. */
-  void remove(byte[] id) {
+  void remove(PackedId id) {
     int at = indexOf(id);
     if (at < 0) {
       return;
@@ -59,7 +59,7 @@ final class UserRequests {
     }
   }
 
-  private int indexOf(byte[] id) {
+  private int indexOf(PackedId id) {
     for (int i = 0; i < size; i++) {
       if (requests[i].hasId(id)) {
         return i;

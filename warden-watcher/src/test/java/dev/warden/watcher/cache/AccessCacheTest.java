@@ -260,6 +260,49 @@ class AccessCacheTest {
         .hasSize(1);
   }
 
+  @Test
+  void idsInTheBrokersFormat_andOthers_comeBackAsTheyWere() {
+    // Broker ids are kept packed in two numbers, others as text; both must round-trip and be
+    // found again, also ids that only look like the broker's.
+    List<String> given = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    for (int i = 0; i < 2_000; i++) {
+      StringBuilder id = new StringBuilder("r-");
+      for (int c = 0; c < 20; c++) {
+        id.append(alphabet.charAt(random.nextInt(32)));
+      }
+      given.add(id.toString());
+    }
+    given.addAll(
+        List.of(
+            "r-aaaaaaaaaaaaaaaaaaaa",
+            "r-77777777777777777777",
+            "r-aaaaaaaaaaaaaaaaaaa1",
+            "r-AAAAAAAAAAAAAAAAAAAA",
+            "r-aaaaaaaaaaaaaaaaaaaaa",
+            "x-aaaaaaaaaaaaaaaaaaaa",
+            "r-aaaa"));
+    for (int i = 0; i < given.size(); i++) {
+      cache.apply(added(new Req(given.get(i), UserName.of("user-" + i % 13), i + 1).object()));
+    }
+
+    List<String> held = new ArrayList<>();
+    for (UserName user : cache.users()) {
+      held.addAll(ids(cache.stateOf(user, Catalog.empty(), WINDOW, NOW)));
+    }
+
+    assertThat(held).containsExactlyInAnyOrderElementsOf(given);
+    assertThat(cache.requestCount()).isEqualTo(given.size());
+    for (int i = given.size() - 7; i < given.size(); i++) {
+      String id = given.get(i);
+      Set<UserName> touched =
+          cache.apply(
+              lockAdded(lock("l-" + i, new LockTarget.Request(RequestId.of(id)), 100_000 + i)));
+      assertThat(touched).as(id).containsExactly(UserName.of("user-" + i % 13));
+    }
+  }
+
   private static List<String> ids(UserState state) {
     return state.requests().stream().map(r -> r.id().value()).toList();
   }
