@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
@@ -190,6 +191,24 @@ public final class BrokerClient {
 
   /** Lists requests, optionally only those in {@code state} or of {@code user}. */
   public RequestList listRequests(@Nullable RequestState state, @Nullable UserName user) {
+    List<RequestObject> items = new ArrayList<>();
+    long version = listRequests(state, user, items::add);
+    return new RequestList(items, version);
+  }
+
+  /**
+   * Lists requests one at a time as they arrive, without holding the listing in memory: each is
+   * given to {@code each} as soon as it is read, oldest first. The call's timeout covers the wait
+   * for the answer to begin and every later wait for more of it, not the whole listing, which may
+   * take as long as it takes to send.
+   *
+   * @return the listing's resource version; watch from it to see later changes
+   * @throws BrokerException as the other calls do; when it is thrown after some requests were given
+   *     to {@code each}, those were read from the listing's snapshot but the listing was not seen
+   *     to its end
+   */
+  public long listRequests(
+      @Nullable RequestState state, @Nullable UserName user, Consumer<? super RequestObject> each) {
     List<String> query = new ArrayList<>();
     if (state != null) {
       query.add("state=" + state.name());
@@ -198,7 +217,7 @@ public final class BrokerClient {
       query.add("user=" + encode(user.value()));
     }
     String path = "/v1/requests" + (query.isEmpty() ? "" : "?" + String.join("&", query));
-    return call("GET /v1/requests", get(path), 200, RequestList.class);
+    return streamListing("GET /v1/requests", get(path), RequestObject.class, each);
   }
 
   /** Lists every request the caller may see. */
@@ -281,15 +300,7 @@ public final class BrokerClient {
   public WatchStream watch(long resourceVersion, Duration idle) {
     String call = "GET /v1/watch";
     HttpRequest request = get("/v1/watch?resourceVersion=" + resourceVersion);
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw unreachable(call, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BrokerUnreachableException(call + " was interrupted");
-    }
+    HttpResponse<InputStream> response = open(call, request);
     if (response.statusCode() != 200) {
       byte[] body = readAll(call, response.body());
       throw problem(call, new Answer(response.statusCode(), body));
@@ -300,6 +311,49 @@ public final class BrokerClient {
   /** Opens a watch with the default idle limit. */
   public WatchStream watch(long resourceVersion) {
     return watch(resourceVersion, DEFAULT_WATCH_IDLE);
+  }
+
+  private <T> long streamListing(
+      String call, HttpRequest request, Class<T> itemType, Consumer<? super T> each) {
+    HttpResponse<InputStream> response = open(call, request);
+    if (response.statusCode() != 200) {
+      throw problem(call, new Answer(response.statusCode(), readAll(call, response.body())));
+    }
+    IdleLimitedStream body = IdleLimitedStream.of(response.body(), timeout);
+    try {
+      return Json.readListing(body, itemType, each);
+    } catch (JsonInputException | IOException e) {
+      if (body.stalled()) {
+        throw new BrokerUnreachableException(
+            call + " to " + base + " sent nothing for longer than " + timeout + " mid-answer", e);
+      }
+      if (e instanceof IOException broken) {
+        throw new BrokerUnreachableException(call + " broke off while answering: " + e, broken);
+      }
+      throw new BrokerException(
+          call + " answered 200 with a body that does not fit: " + e.getMessage());
+    } finally {
+      closeQuietly(body);
+    }
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // The body was read to its end or is abandoned; failing to release it changes no result.
+    }
+  }
+
+  private HttpResponse<InputStream> open(String call, HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw unreachable(call, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerUnreachableException(call + " was interrupted");
+    }
   }
 
   private <T> T call(String call, HttpRequest request, int status, Class<T> type) {

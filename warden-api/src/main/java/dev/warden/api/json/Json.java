@@ -25,6 +25,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.warden.api.v1.MissingFieldException;
 import dev.warden.api.v1.Problem.FieldError;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The JSON mapping of the wire types.
@@ -133,6 +135,21 @@ public final class Json {
     return true;
   }
 
+  /**
+   * Reads a listing answer ({@code {"items": [...], "resourceVersion": N}}) from a stream, handing
+   * each item to {@code each} as soon as it is read instead of collecting them, so that a listing
+   * of any length is read in the memory of one item. As tolerant as {@link #readAnswer}.
+   *
+   * @return the listing's {@code resourceVersion}
+   * @throws JsonInputException when the text is not JSON, ends early, or an item does not fit;
+   *     items read before the failure have been handed over
+   * @throws IOException when reading the stream fails
+   */
+  public static <T> long readListing(InputStream body, Class<T> itemType, Consumer<? super T> each)
+      throws JsonInputException, IOException {
+    return ListingReader.read(TOLERANT, body, itemType, each);
+  }
+
   /** Reads one answer line of a stream, such as a watch event. */
   public static <T> T readAnswer(String line, Class<T> type) throws JsonInputException {
     return readAnswer(line.getBytes(StandardCharsets.UTF_8), type);
@@ -174,7 +191,7 @@ public final class Json {
     }
   }
 
-  private static FieldError describe(DatabindException e) {
+  static FieldError describe(DatabindException e) {
     String path = path(e instanceof JsonMappingException m ? m.getPath() : List.of());
     if (e instanceof ValueInstantiationException v && v.getCause() != null) {
       Throwable cause = v.getCause();

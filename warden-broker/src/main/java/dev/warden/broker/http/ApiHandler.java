@@ -3,6 +3,7 @@ package dev.warden.broker.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.warden.api.json.JsonInputException;
+import dev.warden.api.json.ListingWriter;
 import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.NewReview;
@@ -78,7 +79,8 @@ final class ApiHandler implements HttpHandler {
   }
 
   private void answerFailure(HttpCall call, Throwable failure) {
-    if (failure instanceof IOException && !(failure instanceof JsonInputException)) {
+    if ((failure instanceof IOException && !(failure instanceof JsonInputException))
+        || ListingWriter.unwrap(failure) != null) {
       // The client went away mid-answer; there is nobody to tell.
       return;
     }
@@ -165,12 +167,9 @@ final class ApiHandler implements HttpHandler {
         call.respond(201, service.createRequest(caller, call.body(NewRequest.class)));
       } else {
         Map<String, String> query = call.query(Set.of("state", "user"));
-        call.respond(
-            200,
-            service.listRequests(
-                caller,
-                state(query.get("state")),
-                optional(query.get("user"), "user", UserName::of)));
+        RequestState state = state(query.get("state"));
+        UserName user = optional(query.get("user"), "user", UserName::of);
+        call.respondListing(items -> service.listRequests(caller, state, user, items::write));
       }
     } else if (size == 2) {
       only(call, "GET");

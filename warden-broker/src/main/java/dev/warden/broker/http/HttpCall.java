@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.warden.api.json.Json;
 import dev.warden.api.json.JsonInputException;
+import dev.warden.api.json.ListingWriter;
 import dev.warden.api.v1.Problem;
 import dev.warden.api.v1.Problem.FieldError;
 import dev.warden.broker.failure.CallFailure;
@@ -127,15 +128,46 @@ final class HttpCall {
     send(problem.status(), "application/problem+json", Json.write(problem));
   }
 
+  /** Writes the items of a listing and returns its version. */
+  @FunctionalInterface
+  interface ListingBody {
+    long write(ListingWriter items) throws IOException;
+  }
+
+  /**
+   * Answers 200 with a listing written as its items are read, in chunks, so that a listing of any
+   * length costs the memory of a few items. Until the first item the call can still fail with a
+   * problem answer; a failure after it cuts the listing off unfinished, which the client reads as
+   * an error.
+   */
+  void respondListing(ListingBody body) throws IOException {
+    try (ListingWriter items = new ListingWriter(() -> stream("application/json", false))) {
+      long version = body.write(items);
+      items.finish(version);
+    }
+  }
+
   /** Starts a streamed answer of unknown length. */
   OutputStream stream(String contentType) throws IOException {
+    return stream(contentType, true);
+  }
+
+  /**
+   * Starts a streamed answer of unknown length.
+   *
+   * @param flushHeaders whether to send the headers at once rather than with the first bytes of the
+   *     body, for a stream whose first bytes may be long in coming
+   */
+  private OutputStream stream(String contentType, boolean flushHeaders) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
-    // The server buffers the headers until a flush; a client waiting for them must not wait for
-    // the first change or bookmark.
-    out.flush();
+    if (flushHeaders) {
+      // The server buffers the headers until a flush; a client waiting for them must not wait
+      // for the first change or bookmark.
+      out.flush();
+    }
     return out;
   }
 

@@ -10,7 +10,6 @@ import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.NewReview;
 import dev.warden.api.v1.Problem.FieldError;
-import dev.warden.api.v1.RequestList;
 import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.WhoAmI;
 import dev.warden.broker.auth.Caller;
@@ -51,6 +50,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** The broker's API v1 operations, one method per endpoint, for an authenticated caller. */
@@ -126,9 +126,18 @@ public final class AccessService {
     return render(stored, now);
   }
 
-  /** {@code GET /v1/requests}. */
-  public RequestList listRequests(
-      Caller caller, @Nullable RequestState state, @Nullable UserName user) {
+  /**
+   * {@code GET /v1/requests}, handing each request to {@code each} as the store reads it, so that a
+   * listing of any length is never held in memory; the caller's permission is checked before the
+   * first one.
+   *
+   * @return the version the listing was read at
+   */
+  public long listRequests(
+      Caller caller,
+      @Nullable RequestState state,
+      @Nullable UserName user,
+      Consumer<RequestObject> each) {
     UserName only = user;
     if (!caller.may(Verb.LIST, Resource.REQUESTS)) {
       UserName self = callerAsUser(caller);
@@ -141,12 +150,11 @@ public final class AccessService {
       }
       only = self;
     }
-    Listing<StoredRequest> listing = store.requests(new RequestFilter(state, only));
     Instant now = clock.instant();
     LockIndex locks = feed.locks();
-    List<RequestObject> items =
-        listing.items().stream().map(r -> Renderer.request(r, locks, now)).toList();
-    return new RequestList(items, listing.resourceVersion());
+    return store.requests(
+        new RequestFilter(state, only),
+        stored -> each.accept(Renderer.request(stored, locks, now)));
   }
 
   /** {@code GET /v1/requests/{id}}. */

@@ -42,6 +42,19 @@ public interface BrokerStore extends AutoCloseable {
   Listing<StoredRequest> requests(RequestFilter filter);
 
   /**
+   * Gives the requests passing {@code filter} to {@code each} in creation order as they are read,
+   * from one consistent snapshot, without holding them all in memory.
+   *
+   * <p>The snapshot and a reader connection stay open until the last request has been given, so
+   * {@code each} should do little more than pass the request on (to a network stream, say). What
+   * {@code each} throws ends the read and is rethrown. A read that fails part-way is not repeated,
+   * since {@code each} has seen some requests already.
+   *
+   * @return the version of the snapshot
+   */
+  long requests(RequestFilter filter, Consumer<StoredRequest> each);
+
+  /**
    * Applies a review to a pending request: approval sets {@code approved} to {@code now} and {@code
    * expires} from the request's ttl capped by its roles' {@code maxTtl} in the review's catalog;
    * denial ends the request. Of concurrent reviews of one request exactly one is applied.

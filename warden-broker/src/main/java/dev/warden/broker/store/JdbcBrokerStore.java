@@ -108,6 +108,24 @@ final class JdbcBrokerStore implements BrokerStore {
   }
 
   @Override
+  public long requests(RequestFilter filter, Consumer<StoredRequest> each) {
+    return readers.withSessionOnce(
+        session -> {
+          session.beginRead();
+          try {
+            long version = VersionRow.read(session).version();
+            requests.forEach(session, filter, each);
+            session.commit();
+            return version;
+          } catch (RuntimeException e) {
+            // The read transaction must not outlive a consumer that gave up.
+            session.rollbackQuietly();
+            throw e;
+          }
+        });
+  }
+
+  @Override
   public ReviewOutcome review(RequestId id, NewReview review, Actor actor, Instant now) {
     Instant at = Micros.truncate(now);
 

@@ -9,12 +9,16 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** Reads and writes the {@code requests} table. */
 final class RequestTable {
 
   private static final String SELECT = "SELECT object FROM requests";
+
+  /** Rows a listing fetches from the database at a time. */
+  private static final int FETCH_SIZE = 512;
 
   private final Snapshots snapshots;
 
@@ -66,6 +70,16 @@ final class RequestTable {
   }
 
   List<StoredRequest> list(Session session, RequestFilter filter) throws SQLException {
+    List<StoredRequest> requests = new ArrayList<>();
+    forEach(session, filter, requests::add);
+    return requests;
+  }
+
+  /**
+   * Gives each request passing {@code filter} to {@code each}, in creation order, as it is read.
+   */
+  void forEach(Session session, RequestFilter filter, Consumer<StoredRequest> each)
+      throws SQLException {
     StringBuilder sql = new StringBuilder(SELECT);
     List<String> arguments = new ArrayList<>();
     String joiner = " WHERE ";
@@ -84,7 +98,14 @@ final class RequestTable {
     for (int i = 0; i < arguments.size(); i++) {
       statement.setString(i + 1, arguments.get(i));
     }
-    return readAll(statement);
+    // Without a fetch size the PostgreSQL driver reads every row into memory before the first is
+    // returned; SQLite steps through the rows either way.
+    statement.setFetchSize(FETCH_SIZE);
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        each.accept(snapshots.readRequest(rows.getString(1)));
+      }
+    }
   }
 
   /** Pending requests created at or before {@code createdAtMostUs}, oldest first, locked. */

@@ -47,6 +47,18 @@ final class SessionPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} on a pooled session once, also when the session turns out to be broken: for
+   * reads that have handed out part of their result already and so cannot be repeated.
+   */
+  <T> T withSessionOnce(SessionWork<T> work) {
+    try {
+      return attempt(work);
+    } catch (BrokenSessionException e) {
+      throw new StoreException("database read failed: " + e.getCause().getMessage(), e);
+    }
+  }
+
   private <T> T attempt(SessionWork<T> work) throws BrokenSessionException {
     Session session = borrow();
     boolean healthy = false;

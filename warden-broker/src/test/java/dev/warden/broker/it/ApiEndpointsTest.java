@@ -25,6 +25,8 @@ import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +137,35 @@ class ApiEndpointsTest {
     assertThat(mine.items()).extracting(RequestObject::id).contains(pending.id());
     assertThat(mine.items()).allMatch(r -> r.state() == RequestState.PENDING);
     assertThat(mine.resourceVersion()).isGreaterThanOrEqualTo(pending.resourceVersion());
+  }
+
+  @Test
+  void listRequests_isStreamedInChunks_asTheSameJsonAWholeAnswerWouldBe() throws Exception {
+    RequestObject created = alice.createRequest(prodDb("stream me"));
+    TestBroker.Raw raw = broker.raw(broker.issue("lister", "admin").asClientIdentity());
+
+    HttpResponse<String> answer = raw.get("/v1/requests");
+
+    // A Content-Length would mean the broker built the whole listing before sending it, which a
+    // million requests do not fit; chunks are sent as the rows are read.
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Length")).isEmpty();
+    assertThat(answer.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+    RequestList listed = Json.readAnswer(answer.body(), RequestList.class);
+    assertThat(listed.items()).extracting(RequestObject::id).contains(created.id());
+    assertThat(answer.body())
+        .isEqualTo(new String(Json.write(listed), StandardCharsets.UTF_8))
+        .endsWith(",\"resourceVersion\":" + listed.resourceVersion() + "}");
+  }
+
+  @Test
+  void listRequests_ofAnotherUsersRequests_isStillAnsweredWithAProblem() {
+    TestBroker.Raw raw = broker.raw(broker.issue("carol", "requester").asClientIdentity());
+
+    HttpResponse<String> answer = raw.get("/v1/requests?user=alice");
+
+    assertThat(answer.statusCode()).isEqualTo(403);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
 
   @Test

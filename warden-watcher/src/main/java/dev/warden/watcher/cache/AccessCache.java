@@ -7,9 +7,9 @@ import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockId;
 import dev.warden.core.access.LockTarget;
-import dev.warden.core.access.RequestId;
 import dev.warden.core.access.UserState;
 import dev.warden.core.catalog.Catalog;
+import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
 import java.time.Duration;
@@ -30,16 +30,26 @@ import java.util.Set;
  * with a relist without the cache ever going back in time.
  *
  * <p>Decided requests are kept only while a rule may still look at them (the policy's longest
- * window); older ones are pruned, so memory follows the live state, not the history.
+ * window); older ones are pruned, so memory follows the live state, not the history. Within the
+ * window a busy plane still has a million requests, so each is kept compactly ({@link
+ * CachedRequest}): parts shared between requests are shared in memory, and what no rule reads is
+ * not kept.
+ *
+ * <p>A listing is merged one request at a time as it arrives ({@link #merge}, then {@link
+ * #mergeLocks}) rather than whole, so that it never has to be held in memory. Between two merged
+ * requests a reader sees some requests already at the listing's version and others still as they
+ * were; that is the staleness of an event not yet received, which level-triggered reconciliation is
+ * built to tolerate, and every request merged is a state the plane really held.
  */
 public final class AccessCache {
 
-  private record Entry(AccessRequest request, long resourceVersion) {}
-
   private record LockEntry(Lock lock, long resourceVersion) {}
 
-  private final Map<RequestId, Entry> requests = new HashMap<>();
-  private final Map<UserName, Set<RequestId>> byUser = new HashMap<>();
+  private final RequestIndex requests = new RequestIndex();
+  private final Map<UserName, UserRequests> byUser = new HashMap<>();
+  private final Interner<List<RoleName>> roleLists = new Interner<>();
+  private final Interner<List<ResourceId>> resourceLists = new Interner<>();
+  private final Interner<Duration> ttls = new Interner<>();
   private final Map<LockId, LockEntry> locks = new HashMap<>();
   private final Map<LockTarget, Set<LockId>> locksByTarget = new HashMap<>();
   private final Map<LockId, Long> deletedLocks = new HashMap<>();
@@ -61,10 +71,33 @@ public final class AccessCache {
       List<RequestObject> listed, List<LockObject> listedLocks, long listingVersion) {
     Set<UserName> affected = new LinkedHashSet<>();
     for (RequestObject object : listed) {
-      if (putRequest(object)) {
+      if (merge(object)) {
         affected.add(object.user());
       }
     }
+    affected.addAll(mergeLocks(listedLocks, listingVersion));
+    return affected;
+  }
+
+  /**
+   * Merges one request of a listing, as {@link #replace} would: it replaces what the cache holds
+   * when it is newer.
+   *
+   * @return whether it changed the cache
+   */
+  public synchronized boolean merge(RequestObject listed) {
+    return putRequest(listed);
+  }
+
+  /**
+   * Ends a listing whose requests were {@linkplain #merge merged}: merges its locks, drops the
+   * locks it lacks that the cache holds at or below its version, and moves the cache's version up
+   * to the listing's.
+   *
+   * @return the users the changed locks may touch
+   */
+  public synchronized Set<UserName> mergeLocks(List<LockObject> listedLocks, long listingVersion) {
+    Set<UserName> affected = new LinkedHashSet<>();
     Set<LockId> present = new HashSet<>();
     for (LockObject object : listedLocks) {
       present.add(object.id());
@@ -150,11 +183,12 @@ public final class AccessCache {
     Instant horizon = now.minus(window);
     List<AccessRequest> relevant = new ArrayList<>();
     Set<RoleName> roles = new HashSet<>();
-    for (RequestId id : byUser.getOrDefault(user, Set.of())) {
-      AccessRequest request = requests.get(id).request();
-      if (isRelevant(request, horizon)) {
-        relevant.add(request);
-        roles.addAll(request.roles());
+    UserRequests held = byUser.get(user);
+    for (int i = 0; held != null && i < held.size(); i++) {
+      CachedRequest request = held.get(i);
+      if (request.isRelevant(horizon)) {
+        relevant.add(request.toRequest());
+        roles.addAll(request.roles);
       }
     }
     List<Lock> touching = new ArrayList<>();
@@ -172,58 +206,59 @@ public final class AccessCache {
   public synchronized int prune(Duration window, Instant now) {
     Instant horizon = now.minus(window);
     int dropped = 0;
-    for (Entry entry : List.copyOf(requests.values())) {
-      if (!isRelevant(entry.request(), horizon)) {
-        remove(entry.request());
+    roleLists.clear();
+    resourceLists.clear();
+    ttls.clear();
+    for (CachedRequest request : requests.toArray()) {
+      if (!request.isRelevant(horizon)) {
+        remove(PackedId.of(request.requestId()), request);
         dropped++;
+      } else {
+        // What survives is shared again, so the interners hold only values still in use.
+        roleLists.intern(request.roles);
+        resourceLists.intern(request.resources);
+        ttls.intern(request.ttl);
       }
     }
     deletedLocks.clear();
     return dropped;
   }
 
-  private static boolean isRelevant(AccessRequest request, Instant horizon) {
-    return switch (request.state()) {
-      case PENDING, APPROVED -> true;
-      // An approval the rate limit may still count, or a denial that is recent, stays visible.
-      case DENIED, EXPIRED -> {
-        Instant approved = request.approved();
-        Instant last = approved != null ? approved : request.created();
-        yield last.isAfter(horizon);
-      }
-    };
-  }
-
   private boolean putRequest(RequestObject object) {
-    Entry current = requests.get(object.id());
-    if (current != null && current.resourceVersion() >= object.resourceVersion()) {
+    PackedId id = PackedId.of(object.id());
+    CachedRequest current = requests.get(id);
+    if (current != null && current.resourceVersion >= object.resourceVersion()) {
       return false;
     }
-    AccessRequest request =
-        new AccessRequest(
-            object.id(),
-            object.user(),
-            object.roles(),
-            object.resources(),
+    if (current != null && !current.user.name().equals(object.user())) {
+      // A plane that moved a request to another user: it is no longer the old user's.
+      remove(id, current);
+    }
+    UserRequests user = byUser.computeIfAbsent(object.user(), UserRequests::new);
+    CachedRequest request =
+        new CachedRequest(
+            id,
+            user,
+            roleLists.intern(object.roles()),
+            resourceLists.intern(object.resources()),
             object.reason(),
-            object.ttl(),
+            ttls.intern(object.ttl()),
             object.state(),
             object.created(),
             object.approved(),
-            object.expires());
-    requests.put(object.id(), new Entry(request, object.resourceVersion()));
-    byUser.computeIfAbsent(object.user(), u -> new LinkedHashSet<>()).add(object.id());
+            object.expires(),
+            object.resourceVersion());
+    requests.put(id, request);
+    user.put(id, request);
     return true;
   }
 
-  private void remove(AccessRequest request) {
-    requests.remove(request.id());
-    Set<RequestId> ids = byUser.get(request.user());
-    if (ids != null) {
-      ids.remove(request.id());
-      if (ids.isEmpty()) {
-        byUser.remove(request.user());
-      }
+  private void remove(PackedId id, CachedRequest request) {
+    requests.remove(id);
+    UserRequests user = request.user;
+    user.remove(id);
+    if (user.size() == 0) {
+      byUser.remove(user.name(), user);
     }
   }
 
@@ -266,8 +301,8 @@ public final class AccessCache {
   private Set<UserName> usersTouchedBy(LockTarget target) {
     return switch (target) {
       case LockTarget.Request r -> {
-        Entry entry = requests.get(r.id());
-        yield entry == null ? Set.of() : Set.of(entry.request().user());
+        CachedRequest request = requests.get(PackedId.of(r.id()));
+        yield request == null ? Set.of() : Set.of(request.user.name());
       }
       case LockTarget.User u -> Set.of(u.name());
       case LockTarget.Role r -> usersHolding(r.name());
@@ -277,11 +312,12 @@ public final class AccessCache {
 
   private Set<UserName> usersHolding(RoleName role) {
     Set<UserName> users = new HashSet<>();
-    for (Entry entry : requests.values()) {
-      if (entry.request().roles().contains(role)) {
-        users.add(entry.request().user());
-      }
-    }
+    requests.forEach(
+        request -> {
+          if (request.roles.contains(role)) {
+            users.add(request.user.name());
+          }
+        });
     return users;
   }
 }

@@ -8,6 +8,7 @@ import dev.warden.core.access.RequestId;
 import dev.warden.core.catalog.Catalog;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,10 +21,20 @@ import org.jspecify.annotations.Nullable;
  */
 public interface AccessPlane {
 
-  /** Every request and lock, at one resource version. */
-  record Listing(List<RequestObject> requests, List<LockObject> locks, long resourceVersion) {}
+  /**
+   * What a listing leaves once its requests have been handed over: every lock, and the resource
+   * version the requests were listed at.
+   */
+  record Listing(List<LockObject> locks, long resourceVersion) {}
 
-  Listing list() throws TransientFailure, PermanentFailure;
+  /**
+   * Lists every request, giving each to {@code requests} as it arrives rather than collecting them
+   * (a plane may hold millions), then every lock.
+   *
+   * <p>When it throws after some requests were handed over, those were true at the listing's
+   * version, but the listing was not seen to its end.
+   */
+  Listing list(Consumer<RequestObject> requests) throws TransientFailure, PermanentFailure;
 
   Catalog catalog() throws TransientFailure, PermanentFailure;
 

@@ -7,7 +7,6 @@ import dev.warden.api.client.WatchStream;
 import dev.warden.api.v1.LockObject;
 import dev.warden.api.v1.NewLock;
 import dev.warden.api.v1.NewReview;
-import dev.warden.api.v1.RequestList;
 import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.ReviewDecision;
 import dev.warden.api.v1.WatchEvent;
@@ -18,6 +17,7 @@ import dev.warden.core.catalog.Catalog;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -36,14 +36,14 @@ public final class BrokerPlane implements AccessPlane {
   }
 
   @Override
-  public Listing list() throws TransientFailure, PermanentFailure {
+  public Listing list(Consumer<RequestObject> requests) throws TransientFailure, PermanentFailure {
     try {
       BrokerClient broker = client.get();
       // Requests first: the lock listing can then only be newer, and a lock the request listing
       // does not reflect yet arrives again through the watch from the request listing's version.
-      RequestList requests = broker.listRequests();
+      long version = broker.listRequests(null, null, requests);
       var locks = broker.listLocks();
-      return new Listing(requests.items(), locks.items(), requests.resourceVersion());
+      return new Listing(locks.items(), version);
     } catch (BrokerException e) {
       throw translate(e);
     }

@@ -208,12 +208,15 @@ public final class ChangeSource implements Runnable {
     changeState(State.CONNECTED, "polling every " + pollInterval);
   }
 
-  /** Lists everything, merges it into the cache and queues every user; returns its version. */
+  /**
+   * Lists everything, merges it into the cache and queues every user; returns its version. Requests
+   * are merged one by one as they arrive, so the listing is never held whole.
+   */
   private long relist() throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure {
     catalogSink.accept(plane.catalog());
-    AccessPlane.Listing listing = plane.list();
+    AccessPlane.Listing listing = plane.list(cache::merge);
     Instant now = clock.instant();
-    cache.replace(listing.requests(), listing.locks(), listing.resourceVersion());
+    cache.mergeLocks(listing.locks(), listing.resourceVersion());
     listedOnce = true;
     lastHeard = now;
     Trigger resync = Trigger.resync(now);
