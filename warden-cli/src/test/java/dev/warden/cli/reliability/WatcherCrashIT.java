@@ -1,18 +1,13 @@
 package dev.warden.cli.reliability;
 
-import dev.warden.api.v1.RequestObject;
-import dev.warden.cli.bench.Replay;
 import dev.warden.cli.e2e.Deployment;
 import dev.warden.cli.e2e.WardenProcess;
-import dev.warden.core.access.RequestId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,22 +63,13 @@ class WatcherCrashIT {
       }
 
       deployment.startWatcher(settings);
-      List<RequestObject> created = load.created(deployment.admin);
-      Map<RequestId, Replay.Prediction> predicted = load.predict(created);
-      load.awaitPredicted(deployment.admin, predicted, Duration.ofSeconds(60));
+      ReliabilityLoad.Settled settled = load.settle(deployment.admin, Duration.ofSeconds(60));
       deployment.watcher().terminate(Duration.ofSeconds(30));
 
-      Set<RequestId> ids = created.stream().map(RequestObject::id).collect(Collectors.toSet());
       Invariants.Report report =
           Invariants.check(
-              new Invariants.Run(
-                  deployment.admin,
-                  load.policy().policy(),
-                  load.catalog(),
-                  ids,
-                  predicted,
-                  Set.of("watcher"),
-                  List.of(settings.decisionLog())));
+              load.run(
+                  deployment.admin, settled, Set.of("watcher"), List.of(settings.decisionLog())));
       scenario
           .count("kills", killer.kills)
           .count("kills-during-start", killer.duringStart)
