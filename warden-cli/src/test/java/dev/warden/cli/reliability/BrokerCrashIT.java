@@ -33,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerCrashIT {
 
-  private static final long REQUESTS = 1_000;
+  private static final long REQUESTS = 600;
   private static final double RATE = 40;
   private static final int USERS = 300;
 
   /** The broker runs this long between kills, at least and at most. */
-  private static final int MIN_UP_MS = 4_000;
+  private static final int MIN_UP_MS = 3_000;
 
-  private static final int MAX_UP_MS = 8_000;
+  private static final int MAX_UP_MS = 6_000;
 
   /** The broker stays down this long after a kill, at most. */
   private static final int MAX_DOWN_MS = 1_500;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoWatchersIT {
 
-  private static final long REQUESTS = 1_500;
+  private static final long REQUESTS = 1_000;
   private static final double RATE = 50;
   private static final int USERS = 400;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WatchGapIT {
 
-  private static final long REQUESTS = 1_200;
+  private static final long REQUESTS = 1_000;
   private static final double RATE = 50;
   private static final int USERS = 400;
 

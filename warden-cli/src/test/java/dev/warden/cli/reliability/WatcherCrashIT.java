@@ -31,10 +31,10 @@ class WatcherCrashIT {
   private static final int USERS = 500;
 
   /** The longest a watcher runs after it became ready before it is killed. */
-  private static final int MAX_UP_MS = 700;
+  private static final int MAX_UP_MS = 600;
 
-  /** One kill in this many lands while the watcher is still starting. */
-  private static final int DURING_START = 5;
+  /** One restart in this many is killed again while the watcher is still starting. */
+  private static final int DURING_START = 3;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -122,7 +122,7 @@ class WatcherCrashIT {
           }
           if (random.nextInt(DURING_START) == 0) {
             WardenProcess starting = deployment.launchWatcher(settings);
-            WardenProcess.sleep(Duration.ofMillis(100 + random.nextInt(600)));
+            WardenProcess.sleep(Duration.ofMillis(100 + random.nextInt(1_200)));
             starting.kill();
             kills++;
             duringStart++;
