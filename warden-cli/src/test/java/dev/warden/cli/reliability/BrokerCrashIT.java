@@ -42,6 +42,12 @@ class BrokerCrashIT {
 
   private static final int MAX_UP_MS = 6_000;
 
+  /**
+   * Kills of the CI-bounded run: each stalls the load for the broker's restart, which takes seconds
+   * on a busy machine. A run given {@code reliability.minutes} kills throughout.
+   */
+  private static final int DEFAULT_KILLS = 3;
+
   /** The broker stays down this long after a kill, at most. */
   private static final int MAX_DOWN_MS = 1_500;
 
@@ -95,7 +101,8 @@ class BrokerCrashIT {
               .name("broker-killer")
               .start(
                   () -> {
-                    while (sending.get()) {
+                    int most = Scenario.minutes() > 0 ? Integer.MAX_VALUE : DEFAULT_KILLS;
+                    while (sending.get() && kills.get() < most) {
                       WardenProcess.sleep(
                           Duration.ofMillis(MIN_UP_MS + random.nextInt(MAX_UP_MS - MIN_UP_MS)));
                       if (!sending.get()) {
