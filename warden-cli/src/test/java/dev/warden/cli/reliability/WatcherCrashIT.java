@@ -77,6 +77,7 @@ class WatcherCrashIT {
       scenario
           .count("kills", killer.kills)
           .count("kills-during-start", killer.duringStart)
+          .count("catch-up-s", settled.took().toSeconds())
           .count(
               "start-to-ready-ms",
               killer.starts == 0 ? 0 : killer.startNanos / killer.starts / 1_000_000)
