@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +48,7 @@ public final class Broker implements AutoCloseable {
   private final RoleBook roles;
   private final BrokerServer server;
   private final @Nullable HistoryCompactor compactor;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Broker(
       BrokerConfig config,
@@ -180,6 +182,9 @@ public final class Broker implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.close();
     if (compactor != null) {
       compactor.close();

@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.RequestId;
@@ -12,6 +13,7 @@ import dev.warden.core.decision.Outcome;
 import dev.warden.core.replay.RecordedRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * about pending requests, which carry what was asked and what was decided) or a broker export
  * ({@code warden export requests}: request objects, one a line).
  *
- * <p>Lines are read with a streaming parser that picks out the fields a replay needs and skips the
- * rest, so a history of millions of lines is read in seconds and never held in memory.
+ * <p>The file is read with one streaming parser that picks out the fields a replay needs and skips
+ * the rest, so a history of millions of lines is read in seconds and never held in memory.
  */
 final class History {
 
@@ -145,37 +147,57 @@ final class History {
   private record Batch(List<RecordedRequest> requests, long[] lines, @Nullable UserError error) {}
 
   private static final int BATCH = 1024;
-  private static final int QUEUED_BATCHES = 64;
+  // Enough to keep both threads busy. Parsed requests waiting here are young objects that every
+  // young collection must copy, so a longer queue costs collection time and buys nothing.
+  private static final int QUEUED_BATCHES = 4;
 
+  /**
+   * Parses the file with one streaming parser from start to end, so that no parser, buffer or
+   * string is made per line. What a history is, one JSON object a line, is checked as it goes: each
+   * object must start on a line of its own and end on the line it starts on.
+   */
   private void read(BlockingQueue<Batch> queue, AtomicBoolean stop) {
     Names names = new Names();
-    try (BufferedReader reader = reader(file)) {
+    long line = 0;
+    try (InputStream in = input(file);
+        JsonParser parser = JSON.createParser(in)) {
       List<RecordedRequest> requests = new ArrayList<>(BATCH);
-      long[] lines = new long[BATCH];
-      String line;
-      long number = 0;
-      while ((line = reader.readLine()) != null && !stop.get()) {
-        number++;
-        if (line.isBlank()) {
-          continue;
+      long[] numbers = new long[BATCH];
+      long endedOn = 0;
+      JsonToken token;
+      while ((token = parser.nextToken()) != null && !stop.get()) {
+        line = parser.currentTokenLocation().getLineNr();
+        if (line == endedOn) {
+          throw notAnEntry(line, "the line holds more than one JSON value");
         }
-        RecordedRequest request = parse(line, number, names);
+        if (token != JsonToken.START_OBJECT) {
+          throw notAnEntry(line, "the line is not a JSON object");
+        }
+        Fields fields = Fields.object(parser);
+        endedOn = parser.currentLocation().getLineNr();
+        if (endedOn != line) {
+          throw notAnEntry(line, "the object does not end on the line it starts on");
+        }
+        RecordedRequest request = entry(fields, line, names);
         if (request != null) {
-          lines[requests.size()] = number;
+          numbers[requests.size()] = line;
           requests.add(request);
           if (requests.size() == BATCH) {
-            queue.put(new Batch(requests, lines, null));
+            queue.put(new Batch(requests, numbers, null));
             requests = new ArrayList<>(BATCH);
-            lines = new long[BATCH];
+            numbers = new long[BATCH];
           }
         }
       }
       if (!requests.isEmpty()) {
-        queue.put(new Batch(requests, lines, null));
+        queue.put(new Batch(requests, numbers, null));
       }
       queue.put(new Batch(List.of(), new long[0], null));
     } catch (UserError e) {
       offer(queue, new Batch(List.of(), new long[0], e));
+    } catch (JsonProcessingException e) {
+      long at = e.getLocation() == null ? line : e.getLocation().getLineNr();
+      offer(queue, new Batch(List.of(), new long[0], notAnEntry(at, e.getMessage())));
     } catch (IOException e) {
       offer(
           queue,
@@ -203,20 +225,24 @@ final class History {
     }
   }
 
-  private @Nullable RecordedRequest parse(String line, long number, Names names) throws UserError {
+  /** The request the fields of one line describe, or null when it is not one to replay. */
+  private @Nullable RecordedRequest entry(Fields fields, long line, Names names) throws UserError {
     try {
-      Fields fields = Fields.read(line);
       return kind == Kind.EXPORT ? fields.exported(names) : fields.logged(names);
-    } catch (IOException | RuntimeException e) {
-      throw new UserError(
-          file
-              + ":"
-              + number
-              + ": not a "
-              + (kind == Kind.EXPORT ? "request object" : "decision record")
-              + ": "
-              + e.getMessage());
+    } catch (RuntimeException e) {
+      throw notAnEntry(line, e.getMessage());
     }
+  }
+
+  private UserError notAnEntry(long line, @Nullable String why) {
+    return new UserError(
+        file
+            + ":"
+            + line
+            + ": not a "
+            + (kind == Kind.EXPORT ? "request object" : "decision record")
+            + ": "
+            + why);
   }
 
   private static Kind kindOf(Path file, String first) throws UserError {
@@ -235,6 +261,16 @@ final class History {
         file
             + ": is neither a decision log nor an export of requests (warden export requests):"
             + " its first line is not a decision record or a request object");
+  }
+
+  private static InputStream input(Path file) throws UserError {
+    try {
+      return java.nio.file.Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + ": no such file");
+    } catch (IOException e) {
+      throw new UserError(file + ": cannot be read: " + e.getMessage());
+    }
   }
 
   private static BufferedReader reader(Path file) throws UserError {
@@ -269,14 +305,19 @@ final class History {
 
     static Fields read(String line) throws IOException {
       try (JsonParser parser = JSON.createParser(line)) {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-          throw new IOException("the line is not a JSON object");
-        }
-        return object(parser);
+        return read(parser);
       }
     }
 
-    private static Fields object(JsonParser parser) throws IOException {
+    private static Fields read(JsonParser parser) throws IOException {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("the line is not a JSON object");
+      }
+      return object(parser);
+    }
+
+    /** Reads the fields of the object whose start the parser is at, up to its end. */
+    static Fields object(JsonParser parser) throws IOException {
       Fields fields = new Fields();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();

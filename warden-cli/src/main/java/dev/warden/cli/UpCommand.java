@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,10 +116,27 @@ final class UpCommand implements Callable<Integer> {
       err.println("warden: the broker cannot start: " + e.getMessage());
       return 1;
     }
+    // From here on a stop signal must close what runs, however far the start has got: the
+    // watcher, once it exists, writes its closing checkpoint, and the broker closes its store.
+    AtomicBoolean stopRenewal = new AtomicBoolean();
+    AtomicReference<Watcher> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopRenewal.set(true);
+                  Watcher running = started.get();
+                  if (running != null) {
+                    running.close();
+                  }
+                  broker.close();
+                  stopped.countDown();
+                },
+                "warden-shutdown"));
     Files.writeString(dataDir.resolve(BrokerOptions.URL_FILE), broker.uri() + "\n");
     Path identities = dataDir.resolve("identities");
     List<String> issued = ensureIdentities(broker, identities);
-    AtomicBoolean stopRenewal = new AtomicBoolean();
     renewWatcherIdentity(broker, identities, stopRenewal);
 
     WatcherConfig config =
@@ -136,6 +154,7 @@ final class UpCommand implements Callable<Integer> {
     Watcher watcher;
     try {
       watcher = Watcher.start(config, Clock.systemUTC());
+      started.set(watcher);
     } catch (Watcher.StartupException e) {
       err.println("warden: the watcher cannot start:\n" + e.getMessage());
       stopRenewal.set(true);
@@ -143,7 +162,8 @@ final class UpCommand implements Callable<Integer> {
       return 1;
     }
     printSummary(broker, watcher, dataDir, policyFile, catalogFile, issued);
-    awaitShutdown(broker, watcher, stopRenewal);
+    reloadOnHangup(broker, watcher);
+    stopped.await();
     return 0;
   }
 
@@ -255,25 +275,12 @@ final class UpCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static void awaitShutdown(Broker broker, Watcher watcher, AtomicBoolean stopRenewal)
-      throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
+  private static void reloadOnHangup(Broker broker, Watcher watcher) {
     // One handler for both: a second registration would replace the first.
     Signals.onHangup(
         () -> {
           broker.catalog().reload();
           watcher.reloadPolicy();
         });
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stopRenewal.set(true);
-                  watcher.close();
-                  broker.close();
-                  stopped.countDown();
-                },
-                "warden-shutdown"));
-    stopped.await();
   }
 }

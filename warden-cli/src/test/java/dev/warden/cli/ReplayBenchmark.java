@@ -20,6 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ./mvnw -pl warden-cli -am test -Dtest=ReplayBenchmark -Dwarden.replay.benchmark=1000000 \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ *
+ * <p>With {@code -Dwarden.replay.history=FILE} the generated history is written to FILE and kept,
+ * so that the command can be timed again on it outside Maven, in a JVM of its own, as {@code
+ * docs/benchmarks.md} does; an existing FILE is reused as it is.
  */
 @EnabledIfSystemProperty(named = "warden.replay.benchmark", matches = "\\d+")
 class ReplayBenchmark {
@@ -31,8 +35,11 @@ class ReplayBenchmark {
     int requests = Integer.getInteger("warden.replay.benchmark");
     Path catalogFile = Path.of("..", "examples", "catalog.yaml");
     Catalog catalog = CatalogLoader.load("c", Files.readString(catalogFile));
-    Path history = dir.resolve("requests.jsonl");
-    HistoryGenerator.write(history, catalog, requests, 5000, 1);
+    String kept = System.getProperty("warden.replay.history");
+    Path history = kept == null ? dir.resolve("requests.jsonl") : Path.of(kept).toAbsolutePath();
+    if (!Files.exists(history)) {
+      HistoryGenerator.write(history, catalog, requests, 5000, 1);
+    }
     Path candidate = dir.resolve("candidate.yaml");
     Files.writeString(
         candidate,

@@ -94,7 +94,12 @@ final class Harness implements AutoCloseable {
   }
 
   Watcher startWatcher(Mode mode) throws Watcher.StartupException {
-    watcher = Watcher.start(config(mode), Clock.systemUTC());
+    return startWatcher(config(mode));
+  }
+
+  /** Starts a watcher with a configuration of the caller's, such as one naming a proxy. */
+  Watcher startWatcher(WatcherConfig config) throws Watcher.StartupException {
+    watcher = Watcher.start(config, Clock.systemUTC());
     return watcher;
   }
 

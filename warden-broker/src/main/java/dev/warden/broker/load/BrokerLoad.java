@@ -11,13 +11,18 @@ import dev.warden.broker.BrokerConfig;
 import dev.warden.core.access.RequestId;
 import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
@@ -30,6 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the store's commit callback to the line arriving at a watch client.
  *
  * <p>Usage: {@code BrokerLoad [--clients 16] [--seconds 10] [--store postgresql://…]}.
+ *
+ * <p>The clients run in the same process and on the same cores as the broker, so the wall-clock
+ * rates are what one machine does with both; on a machine shared with other work they move with its
+ * load. Each full-load phase therefore also reports the CPU time the broker's own threads spent per
+ * operation, apart from the clients' threads (the load threads and the HTTP clients' selector
+ * threads), which is the figure that says how many operations a core of this machine serves.
+ * Garbage collection and compilation run on threads the JVM does not attribute, so they are in
+ * neither share.
  */
 public final class BrokerLoad {
 
@@ -91,10 +104,16 @@ public final class BrokerLoad {
     ConcurrentLinkedQueue<RequestId> created = new ConcurrentLinkedQueue<>();
     Latencies watch = new Latencies();
     try (WatchStream stream = pool.get(0).watch(broker.store().currentVersion())) {
-      Thread reader = Thread.ofPlatform().start(() -> readWatch(stream, watch));
+      Thread reader =
+          Thread.ofPlatform().name("load-client-watch").start(() -> readWatch(stream, watch));
+      CpuShares before = CpuShares.now();
       double creations = phase(client -> created.add(client.createRequest(request()).id()));
+      CpuShares creationCpu = CpuShares.now().minus(before);
       System.out.printf("pending requests to review=%d%n", created.size());
       System.out.printf("creations/s=%.0f%n", creations);
+      System.out.printf("  creation %s%n", creationCpu.perOperation(created.size()));
+      before = CpuShares.now();
+      int toReview = created.size();
       double reviews =
           phase(
               client -> {
@@ -106,6 +125,8 @@ public final class BrokerLoad {
                 return true;
               });
       System.out.printf("review round trips/s=%.0f%n", reviews);
+      System.out.printf(
+          "  review %s%n", CpuShares.now().minus(before).perOperation(toReview - created.size()));
       Thread.sleep(500);
       System.out.printf("watch delivery under full load: %s%n", watch.summary());
       watch.reset();
@@ -161,6 +182,7 @@ public final class BrokerLoad {
     for (BrokerClient client : pool) {
       threads.add(
           Thread.ofPlatform()
+              .name("load-client-" + threads.size())
               .start(
                   () -> {
                     while (running.get()) {
@@ -193,14 +215,32 @@ public final class BrokerLoad {
     long end = System.nanoTime() + length.toNanos();
     long next = System.nanoTime();
     int i = 0;
+    List<Thread> sent = new ArrayList<>();
+    AtomicLong failed = new AtomicLong();
     while (System.nanoTime() < end) {
       BrokerClient client = pool.get(i++ % pool.size());
-      Thread.ofVirtual().start(() -> client.createRequest(request()));
+      sent.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      client.createRequest(request());
+                    } catch (RuntimeException e) {
+                      failed.incrementAndGet();
+                    }
+                  }));
       next += interval;
       long sleep = next - System.nanoTime();
       if (sleep > 0) {
         Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
       }
+    }
+    // Wait for the answers still on their way, so that none is cut off by the broker closing.
+    for (Thread thread : sent) {
+      thread.join();
+    }
+    if (failed.get() > 0) {
+      System.out.printf("  (%d paced creations failed)%n", failed.get());
     }
   }
 
@@ -245,6 +285,62 @@ public final class BrokerLoad {
           sorted[sorted.length / 2] / 1e6,
           sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6,
           sorted[sorted.length - 1] / 1e6);
+    }
+  }
+
+  /**
+   * CPU time of this process's live threads split into the load's share (threads named {@code
+   * load-client-*} and the HTTP clients' {@code HttpClient-*} threads) and the broker's (all
+   * others).
+   */
+  private record CpuShares(long brokerNanos, long clientNanos, long processNanos) {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    static CpuShares now() {
+      long broker = 0;
+      long client = 0;
+      Map<Long, String> names = new HashMap<>();
+      for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+        if (info != null) {
+          names.put(info.getThreadId(), info.getThreadName());
+        }
+      }
+      for (Map.Entry<Long, String> thread : names.entrySet()) {
+        long cpu = THREADS.getThreadCpuTime(thread.getKey());
+        if (cpu < 0) {
+          continue;
+        }
+        String name = thread.getValue();
+        if (name.startsWith("load-client-") || name.startsWith("HttpClient-")) {
+          client += cpu;
+        } else {
+          broker += cpu;
+        }
+      }
+      long process =
+          ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime();
+      return new CpuShares(broker, client, process);
+    }
+
+    CpuShares minus(CpuShares earlier) {
+      return new CpuShares(
+          brokerNanos - earlier.brokerNanos,
+          clientNanos - earlier.clientNanos,
+          processNanos - earlier.processNanos);
+    }
+
+    String perOperation(long operations) {
+      long count = Math.max(1, operations);
+      return String.format(
+          "CPU per operation: broker threads=%.0fus clients=%.0fus process=%.0fus"
+              + " (operations=%d; broker operations per CPU-second=%.0f)",
+          brokerNanos / 1e3 / count,
+          clientNanos / 1e3 / count,
+          processNanos / 1e3 / count,
+          operations,
+          count / (brokerNanos / 1e9));
     }
   }
 }

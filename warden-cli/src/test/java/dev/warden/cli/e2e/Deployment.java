@@ -57,6 +57,7 @@ public final class Deployment implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private @Nullable WardenProcess watcher;
   private int statusPort;
+  private @Nullable URI watcherBroker;
   private final java.util.Map<String, Integer> statusPorts = new java.util.HashMap<>();
 
   /**
@@ -244,6 +245,14 @@ public final class Deployment implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Makes watchers started from now on reach the broker at {@code address} instead, such as a proxy
+   * in front of it; the test's own admin client keeps talking to the broker directly.
+   */
+  public void routeWatcherThrough(URI address) {
+    watcherBroker = address;
+  }
+
   /** Starts the watcher process without waiting for anything. */
   public WardenProcess launchWatcher(WatcherSettings settings) throws IOException {
     String config = settings.identity() + ".yaml";
@@ -261,7 +270,9 @@ public final class Deployment implements AutoCloseable {
         listen: 127.0.0.1:0
         """
             .formatted(
-                settings.broker() == null ? brokerUri : settings.broker(),
+                settings.broker() != null
+                    ? settings.broker()
+                    : watcherBroker != null ? watcherBroker : brokerUri,
                 settings.identity(),
                 settings.decisionLog(),
                 settings.mode(),

@@ -101,6 +101,18 @@ public final class Invariants {
       watchers = Set.copyOf(watchers);
       logs = List.copyOf(logs);
     }
+
+    /** A run whose scenario did not note which creations the broker acknowledged. */
+    public Run(
+        BrokerClient admin,
+        Policy policy,
+        Catalog catalog,
+        Set<RequestId> load,
+        Map<RequestId, Replay.Prediction> predicted,
+        Set<String> watchers,
+        List<Path> logs) {
+      this(admin, policy, catalog, load, Set.of(), predicted, watchers, logs);
+    }
   }
 
   /**

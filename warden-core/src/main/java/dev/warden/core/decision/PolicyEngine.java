@@ -721,10 +721,15 @@ public final class PolicyEngine {
       return Set.of(Arrays.copyOf(union, size));
     }
 
+    /**
+     * Pending requests of the user made before this one (by creation time, then id). Later ones do
+     * not count: whether a request is hoarding must not depend on how late it is decided, and a
+     * watcher that falls behind sees requests that did not exist yet when this one was made.
+     */
     private int countOtherPending(AccessRequest request) {
       int count = 0;
       for (AccessRequest other : state.requests()) {
-        if (other.isPending() && !other.id().equals(request.id())) {
+        if (other.isPending() && madeBefore(other, request)) {
           count++;
         }
       }
@@ -876,5 +881,11 @@ public final class PolicyEngine {
       throw new IllegalStateException("bug: a value the decision depends on is missing");
     }
     return value;
+  }
+
+  /** Whether {@code a} was made before {@code b}: by creation time, then by id for equal times. */
+  static boolean madeBefore(AccessRequest a, AccessRequest b) {
+    int byTime = a.created().compareTo(b.created());
+    return byTime < 0 || (byTime == 0 && a.id().value().compareTo(b.id().value()) < 0);
   }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -35,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Replay {
 
+  private static final Outcome[] OUTCOMES = Outcome.values();
+
   private final World candidate;
   private final @Nullable World baseline;
   private final int maxCases;
@@ -46,7 +47,9 @@ public final class Replay {
   private long changed;
   private long baselineLocks;
   private long candidateLocks;
-  private final Map<String, Long> transitions = new TreeMap<>();
+  // By baseline outcome, then candidate outcome; the summary names them. A string key made for
+  // every changed decision cost more than the comparison.
+  private final long[][] transitions = new long[OUTCOMES.length][OUTCOMES.length];
   private final List<ChangedCase> cases = new ArrayList<>();
 
   /**
@@ -210,7 +213,7 @@ public final class Replay {
     if (beforeOutcome == outcome) {
       sameOutcome++;
     } else {
-      transitions.merge(beforeOutcome + "→" + outcome, 1L, Long::sum);
+      transitions[beforeOutcome.ordinal()][outcome.ordinal()]++;
     }
     if (beforeOutcome != outcome || !sameTargets(beforeLocks, locks)) {
       changed++;
@@ -221,19 +224,22 @@ public final class Replay {
   }
 
   public ReplaySummary summary() {
+    Map<String, Long> named = new TreeMap<>();
+    for (Outcome before : OUTCOMES) {
+      for (Outcome after : OUTCOMES) {
+        long count = transitions[before.ordinal()][after.ordinal()];
+        if (count > 0) {
+          named.put(before + "→" + after, count);
+        }
+      }
+    }
     return new ReplaySummary(
-        decisions,
-        skipped,
-        sameOutcome,
-        transitions,
-        baselineLocks,
-        candidateLocks,
-        changed,
-        cases);
+        decisions, skipped, sameOutcome, named, baselineLocks, candidateLocks, changed, cases);
   }
 
+  /** Whether the two hold the same targets, as sets; they are short, so no set is built. */
   private static boolean sameTargets(List<String> a, List<String> b) {
-    return (a.isEmpty() && b.isEmpty()) || new TreeSet<>(a).equals(new TreeSet<>(b));
+    return a.containsAll(b) && b.containsAll(a);
   }
 
   private static <T> T required(@Nullable T value) {

@@ -125,6 +125,17 @@ class RequestRulesTest {
   }
 
   @Test
+  void pendingLimit_doesNotCountRequestsMadeAfterTheOneDecided() {
+    AccessRequest first = pending("r-1", "dev-db");
+    AccessRequest second = pending("r-2", "dev-admin");
+    AccessRequest third = pending("r-3", "node/dev-web-1");
+
+    Decision decision = decide(EXAMPLE, States.alice(first, second, third), "r-1");
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.APPROVE);
+  }
+
+  @Test
   void pendingLimit_doesNotCountDecidedRequests() {
     AccessRequest denied = request("r-1", "dev-db").denied();
     AccessRequest deniedToo = request("r-2", "dev-db").denied();

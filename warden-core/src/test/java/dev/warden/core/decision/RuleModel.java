@@ -76,7 +76,11 @@ final class RuleModel {
   static int otherPending(UserState state, AccessRequest request) {
     int count = 0;
     for (AccessRequest other : state.requests()) {
-      if (other.isPending() && !other.id().equals(request.id())) {
+      boolean earlier =
+          other.created().isBefore(request.created())
+              || (other.created().equals(request.created())
+                  && other.id().value().compareTo(request.id().value()) < 0);
+      if (other.isPending() && earlier) {
         count++;
       }
     }

@@ -65,10 +65,35 @@ public interface AccessPlane {
     void close();
   }
 
-  /** A failure worth retrying: the plane was unreachable, slow, or answered 5xx. */
+  /**
+   * A failure worth retrying: the plane was unreachable, slow, or answered 5xx.
+   *
+   * <p>A call that was sent but got no answer (the connection broke off, or the answer did not come
+   * in time) is <em>unconfirmed</em>: the plane may well have carried it out and only the answer
+   * was lost. The retry finds out, since every action is idempotent; until then the decision log
+   * must not claim the action failed.
+   */
   final class TransientFailure extends Exception {
+    private final boolean unconfirmed;
+
+    /** A failure of a call that certainly had no effect. */
     public TransientFailure(String message, @Nullable Throwable cause) {
+      this(message, false, cause);
+    }
+
+    /**
+     * A failure of a call that may or may not have had its effect.
+     *
+     * @param unconfirmed whether the call may have taken effect although no answer came back
+     */
+    public TransientFailure(String message, boolean unconfirmed, @Nullable Throwable cause) {
       super(message, cause);
+      this.unconfirmed = unconfirmed;
+    }
+
+    /** Whether the call may have taken effect although no answer came back. */
+    public boolean unconfirmed() {
+      return unconfirmed;
     }
   }
 

@@ -15,6 +15,8 @@ import dev.warden.api.v1.WhoAmI;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.RequestId;
 import dev.warden.core.catalog.Catalog;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -141,6 +143,20 @@ public final class BrokerPlane implements AccessPlane {
       }
     }
     // Unreachable, timed out, or a server-side error: all worth another try.
-    throw new TransientFailure(e.getMessage(), e);
+    throw new TransientFailure(e.getMessage(), unconfirmed(e), e);
+  }
+
+  /**
+   * Whether a call that failed this way may still have been carried out. An error answer says the
+   * broker did not, and a connection that was never made carried nothing; but when the exchange
+   * broke off or timed out after the request went out, or the answer could not be read, the broker
+   * may have committed the change before its answer was lost.
+   */
+  private static boolean unconfirmed(BrokerException e) {
+    if (e instanceof ProblemException) {
+      return false;
+    }
+    Throwable cause = e.getCause();
+    return !(cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException);
   }
 }

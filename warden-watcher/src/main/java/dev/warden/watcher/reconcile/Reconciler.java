@@ -237,6 +237,7 @@ public final class Reconciler {
     final List<DecisionEntry.ActionEntry> results = new ArrayList<>();
     boolean transientFailure;
     boolean failed;
+    String whySkipped = "an earlier action failed";
 
     static Execution dryRun(Decision decision) {
       Execution execution = new Execution();
@@ -252,7 +253,7 @@ public final class Reconciler {
     for (Action action : decision.actions()) {
       DecisionEntry.ActionEntry entry = DecisionEntries.actionEntry(action);
       if (execution.failed) {
-        execution.results.add(entry.withResult("skipped", "an earlier action failed"));
+        execution.results.add(entry.withResult("skipped", execution.whySkipped));
         continue;
       }
       try {
@@ -268,7 +269,13 @@ public final class Reconciler {
       } catch (AccessPlane.TransientFailure e) {
         execution.failed = true;
         execution.transientFailure = true;
-        execution.results.add(entry.withResult("failed", e.getMessage()));
+        // An answer lost after the broker acted is not a failure; the retry finds out which it was.
+        if (e.unconfirmed()) {
+          execution.results.add(entry.withResult("unconfirmed", e.getMessage()));
+          execution.whySkipped = "an earlier action was not confirmed";
+        } else {
+          execution.results.add(entry.withResult("failed", e.getMessage()));
+        }
         countFailure(action, "transient");
       } catch (AccessPlane.PermanentFailure e) {
         execution.failed = true;
