@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A real broker and a real watcher in this JVM, talking over mTLS on loopback, with the shipped
@@ -29,7 +30,7 @@ import java.util.function.Predicate;
 final class Harness implements AutoCloseable {
 
   final Path directory;
-  final Broker broker;
+  Broker broker;
   final BrokerClient admin;
   final Path decisionLog;
   final Path policy;
@@ -63,6 +64,19 @@ final class Harness implements AutoCloseable {
         .writeTo(directory.resolve("watcher"));
     BrokerClient admin = BrokerClient.connect(broker.uri(), directory.resolve("admin"));
     return new Harness(directory, broker, admin, policy);
+  }
+
+  /**
+   * Starts a broker on the same data (the same CA, so every identity stays valid) with {@code
+   * configure} applied, listening on {@code port}; the caller closes the old one first.
+   */
+  Broker startBroker(int port, UnaryOperator<BrokerConfig> configure) throws Exception {
+    Path examples = Path.of("..", "examples");
+    return Broker.start(
+        configure.apply(
+            BrokerConfig.of(directory.resolve("broker"), examples.resolve("catalog.yaml"))
+                .withListen("127.0.0.1", port)
+                .withBookmarkInterval(Duration.ofSeconds(1))));
   }
 
   WatcherConfig config(Mode mode) {

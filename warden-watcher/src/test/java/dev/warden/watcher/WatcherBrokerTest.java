@@ -2,14 +2,21 @@ package dev.warden.watcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warden.api.client.BrokerClient;
 import dev.warden.api.v1.LockObject;
+import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.RequestObject;
+import dev.warden.broker.Broker;
 import dev.warden.core.access.LockId;
 import dev.warden.core.access.RequestState;
+import dev.warden.core.catalog.RoleName;
+import dev.warden.core.catalog.UserName;
 import dev.warden.core.policy.Mode;
 import dev.warden.watcher.log.LogVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +37,45 @@ class WatcherBrokerTest {
   @AfterEach
   void stop() {
     harness.close();
+  }
+
+  /**
+   * A watcher whose connection broke used to list everything again instead of resuming its watch,
+   * so it never met a 410 and every broker restart cost a full listing. Here the history the
+   * watcher would resume from is compacted while it cannot connect: resuming gets 410 Gone, which
+   * proves it resumed, and the relist then decides what it missed.
+   */
+  @Test
+  void brokerBackWithCompactedHistory_watcherResumesFromItsVersion_gets410_andRelists()
+      throws Exception {
+    Watcher watcher = harness.startWatcher(Mode.ENFORCE);
+    RequestObject first = harness.request("alice", List.of("dev-db"), List.of());
+    harness.awaitDecided(first.id());
+    int port = harness.broker.port();
+    harness.broker.close();
+
+    // Elsewhere, out of the watcher's reach: changes, then a compaction past them.
+    Broker aside = harness.startBroker(0, config -> config.withHistoryRetention(1));
+    BrokerClient admin = BrokerClient.connect(aside.uri(), dir.resolve("admin"));
+    List<RequestObject> missed = new ArrayList<>();
+    for (String user : List.of("bob", "carol", "dave")) {
+      missed.add(
+          admin.createRequest(
+              new NewRequest(
+                  UserName.of(user),
+                  List.of(RoleName.of("dev-db")),
+                  List.of(),
+                  "INC-42 debugging the checkout",
+                  Duration.ofHours(4))));
+    }
+    Thread.sleep(2_500);
+    aside.close();
+    harness.broker = harness.startBroker(port, config -> config.withHistoryRetention(1));
+
+    for (RequestObject request : missed) {
+      assertThat(harness.awaitDecided(request.id()).state()).isEqualTo(RequestState.APPROVED);
+    }
+    assertThat(watcher.metrics().counter("warden_watch_history_gone_total")).isPositive();
   }
 
   @Test

@@ -68,6 +68,8 @@ public final class Deployment implements AutoCloseable {
    * @param logFormat {@code text} or {@code json}
    * @param source {@code watch} or {@code poll}
    * @param identity the watcher identity it runs as; also names its config file and process
+   * @param broker where the watcher connects, or null for the broker itself (a test may put a proxy
+   *     in between)
    */
   public record WatcherSettings(
       String mode,
@@ -75,32 +77,43 @@ public final class Deployment implements AutoCloseable {
       Duration resyncInterval,
       String logFormat,
       String source,
-      String identity) {
+      String identity,
+      @Nullable URI broker) {
 
     public WatcherSettings withMode(String newMode) {
-      return new WatcherSettings(newMode, decisionLog, resyncInterval, logFormat, source, identity);
+      return new WatcherSettings(
+          newMode, decisionLog, resyncInterval, logFormat, source, identity, broker);
     }
 
     public WatcherSettings withDecisionLog(Path file) {
-      return new WatcherSettings(mode, file, resyncInterval, logFormat, source, identity);
+      return new WatcherSettings(mode, file, resyncInterval, logFormat, source, identity, broker);
     }
 
     public WatcherSettings withResyncInterval(Duration interval) {
-      return new WatcherSettings(mode, decisionLog, interval, logFormat, source, identity);
+      return new WatcherSettings(mode, decisionLog, interval, logFormat, source, identity, broker);
     }
 
     public WatcherSettings withLogFormat(String format) {
-      return new WatcherSettings(mode, decisionLog, resyncInterval, format, source, identity);
+      return new WatcherSettings(
+          mode, decisionLog, resyncInterval, format, source, identity, broker);
     }
 
     /** {@code poll} lists every second instead of watching. */
     public WatcherSettings polling() {
-      return new WatcherSettings(mode, decisionLog, resyncInterval, logFormat, "poll", identity);
+      return new WatcherSettings(
+          mode, decisionLog, resyncInterval, logFormat, "poll", identity, broker);
     }
 
     /** Runs as another watcher identity, which {@link #start} must have issued. */
     public WatcherSettings withIdentity(String name) {
-      return new WatcherSettings(mode, decisionLog, resyncInterval, logFormat, source, name);
+      return new WatcherSettings(
+          mode, decisionLog, resyncInterval, logFormat, source, name, broker);
+    }
+
+    /** Connects through {@code uri} instead of straight to the broker. */
+    public WatcherSettings withBroker(URI uri) {
+      return new WatcherSettings(
+          mode, decisionLog, resyncInterval, logFormat, source, identity, uri);
     }
   }
 
@@ -216,7 +229,8 @@ public final class Deployment implements AutoCloseable {
         Duration.ofMinutes(1),
         "text",
         "watch",
-        "watcher");
+        "watcher",
+        null);
   }
 
   /** Starts the watcher and waits until {@code /readyz} says it is ready. */
@@ -256,7 +270,9 @@ public final class Deployment implements AutoCloseable {
         listen: 127.0.0.1:0
         """
             .formatted(
-                watcherBroker == null ? brokerUri : watcherBroker,
+                settings.broker() != null
+                    ? settings.broker()
+                    : watcherBroker != null ? watcherBroker : brokerUri,
                 settings.identity(),
                 settings.decisionLog(),
                 settings.mode(),

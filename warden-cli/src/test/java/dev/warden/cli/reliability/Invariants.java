@@ -52,6 +52,7 @@ import java.util.TreeSet;
  * user's final state, which must be a fixed point of the policy. The invariants, by name:
  *
  * <ul>
+ *   <li>{@code acknowledged-kept}: every request the broker acknowledged creating is still there;
  *   <li>{@code decided-once}: every request of the load ended approved or denied by exactly one
  *       watcher review, or pending because the policy escalates it (and the log says so);
  *   <li>{@code as-predicted}: each request ended as the replay of {@code decide} predicts;
@@ -77,6 +78,8 @@ public final class Invariants {
    * What a run left behind to check.
    *
    * @param load the requests of the load (not the seeds that set abusers up), as created
+   * @param acknowledged the requests whose creation the broker answered with 201: each must still
+   *     be there, whatever happened to the broker afterwards
    * @param predicted what the replay of {@code decide} expects of each, or empty to skip that check
    * @param watchers the watchers' identity names, as the broker's audit trail names them
    * @param logs every decision log the watchers wrote
@@ -86,15 +89,29 @@ public final class Invariants {
       Policy policy,
       Catalog catalog,
       Set<RequestId> load,
+      Set<RequestId> acknowledged,
       Map<RequestId, Replay.Prediction> predicted,
       Set<String> watchers,
       List<Path> logs) {
 
     public Run {
       load = Set.copyOf(load);
+      acknowledged = Set.copyOf(acknowledged);
       predicted = Map.copyOf(predicted);
       watchers = Set.copyOf(watchers);
       logs = List.copyOf(logs);
+    }
+
+    /** A run whose scenario did not note which creations the broker acknowledged. */
+    public Run(
+        BrokerClient admin,
+        Policy policy,
+        Catalog catalog,
+        Set<RequestId> load,
+        Map<RequestId, Replay.Prediction> predicted,
+        Set<String> watchers,
+        List<Path> logs) {
+      this(admin, policy, catalog, load, Set.of(), predicted, watchers, logs);
     }
   }
 
@@ -168,6 +185,11 @@ public final class Invariants {
     }
     List<JsonNode> records = logs.values().stream().flatMap(List::stream).toList();
 
+    for (RequestId id : run.acknowledged()) {
+      if (!requests.containsKey(id)) {
+        violation("acknowledged-kept", id + " was acknowledged with 201 but the broker lost it");
+      }
+    }
     checkDecidedOnce(requests, records);
     checkPredicted(requests);
     checkReviewedOnce(requests, audit);
@@ -336,7 +358,8 @@ public final class Invariants {
       for (JsonNode action : record.path("actions")) {
         if (action.path("type").asText().equals("lock")) {
           intentsByLock
-              .computeIfAbsent(action.path("lockId").asText(), k -> new ArrayList<>())
+              .computeIfAbsent(
+                  lockKey(record, action.path("lockId").asText()), k -> new ArrayList<>())
               .add(record);
         }
       }
@@ -361,10 +384,20 @@ public final class Invariants {
     }
   }
 
+  /**
+   * A lock as one watcher intended it: the same lock id in another watcher's log does not count.
+   */
+  private static String lockKey(JsonNode intent, String lockId) {
+    return intent.path("identity").path("name").asText() + "/" + lockId;
+  }
+
   private void checkReviewIntent(AuditEvent event, Map<String, JsonNode> intents) {
     JsonNode intent = event.decisionId() == null ? null : intents.get(event.decisionId());
     String type = event.type().equals("REQUEST_APPROVED") ? "approve" : "deny";
-    if (intent == null) {
+    if (intent != null
+        && !intent.path("identity").path("name").asText().equals(event.actor().name())) {
+      violation("write-ahead", event + " names the decision of another watcher: " + brief(intent));
+    } else if (intent == null) {
       violation("write-ahead", event.type() + " of " + event.id() + " has no intent " + event);
     } else if (!intent.path("request").asText().equals(event.id())
         || !hasAction(intent, type, event.id())) {
@@ -375,7 +408,8 @@ public final class Invariants {
   }
 
   private void checkLockIntent(AuditEvent event, Map<String, List<JsonNode>> intentsByLock) {
-    List<JsonNode> intents = intentsByLock.getOrDefault(event.id(), List.of());
+    List<JsonNode> intents =
+        intentsByLock.getOrDefault(event.actor().name() + "/" + event.id(), List.of());
     boolean before = intents.stream().anyMatch(i -> !time(i).isAfter(event.time()));
     if (!before) {
       violation(
@@ -503,6 +537,28 @@ public final class Invariants {
     if (kept.size() < EXAMPLES) {
       kept.add(detail);
     }
+  }
+
+  /**
+   * Reviews the watchers found already decided ({@code 409 Conflict} from the broker, recorded as
+   * {@code skipped} in their outcome records): with two watchers, the loser of each race.
+   */
+  public static long conflicts(List<Path> logs) {
+    long conflicts = 0;
+    for (Path log : logs) {
+      for (JsonNode record : records(log)) {
+        if (!phase(record).equals("outcome")) {
+          continue;
+        }
+        for (JsonNode action : record.path("actions")) {
+          if (action.path("result").asText().equals("skipped")
+              && action.path("error").asText().contains("no longer pending")) {
+            conflicts++;
+          }
+        }
+      }
+    }
+    return conflicts;
   }
 
   /** The broker's whole audit trail, oldest first, page by page. */

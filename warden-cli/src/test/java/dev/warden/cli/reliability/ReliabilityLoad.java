@@ -60,6 +60,7 @@ public final class ReliabilityLoad {
   private final Set<UserName> users;
   private final Set<RequestId> seeds = ConcurrentHashMap.newKeySet();
   private final AtomicLong retries = new AtomicLong();
+  private final Set<RequestId> acknowledged = ConcurrentHashMap.newKeySet();
   private final List<String> failures = new ArrayList<>();
   private List<RequestObject> before = List.of();
   private List<LockObject> locksBefore = List.of();
@@ -229,7 +230,7 @@ public final class ReliabilityLoad {
     long deadline = System.nanoTime() + SEND_GIVE_UP.toNanos();
     while (true) {
       try {
-        client.get().createRequest(request);
+        acknowledged.add(client.get().createRequest(request).id());
         return;
       } catch (ProblemException e) {
         if (e.status() < 500 || System.nanoTime() > deadline) {
@@ -304,6 +305,36 @@ public final class ReliabilityLoad {
         false,
         List.of(),
         now.resourceVersion());
+  }
+
+  /**
+   * What the load left once the watchers caught up.
+   *
+   * @param unsettled requests still not as predicted when the wait ended
+   * @param took how long the watchers took to catch up after the load
+   */
+  public record Settled(
+      List<RequestObject> created,
+      Map<RequestId, Replay.Prediction> predicted,
+      long unsettled,
+      Duration took) {}
+
+  /** Reads the load back, predicts it, and waits up to {@code timeout} for the broker to match. */
+  public Settled settle(BrokerClient admin, Duration timeout) {
+    long start = System.nanoTime();
+    List<RequestObject> created = created(admin);
+    Map<RequestId, Replay.Prediction> predicted = predict(created);
+    long unsettled = awaitPredicted(admin, predicted, timeout);
+    return new Settled(created, predicted, unsettled, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** What the invariants check after this load. */
+  public Invariants.Run run(
+      BrokerClient admin, Settled settled, Set<String> watchers, List<java.nio.file.Path> logs) {
+    Set<RequestId> ids = new HashSet<>();
+    settled.created().forEach(r -> ids.add(r.id()));
+    return new Invariants.Run(
+        admin, policy.policy(), catalog, ids, acknowledged, settled.predicted(), watchers, logs);
   }
 
   /**

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +122,7 @@ public final class DecisionLog implements AutoCloseable {
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
+      lockExclusively(file, channel);
       Scan scan = Scan.of(file, channel);
       if (scan.truncatedBytes > 0) {
         channel.truncate(scan.goodLength);
@@ -148,6 +151,26 @@ public final class DecisionLog implements AutoCloseable {
     } catch (IOException | CorruptLogException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  /**
+   * Takes the file's exclusive lock, held until the channel closes. Two watchers appending to one
+   * log would interleave their records, each continuing its own {@code seq} and {@code prev}, and
+   * fork the chain beyond repair; a second watcher pointed at a log in use must refuse to start.
+   */
+  private static void lockExclusively(Path file, FileChannel channel) throws IOException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new IOException(
+          "the decision log "
+              + file
+              + " is in use by another watcher; each watcher needs a log of its own");
     }
   }
 

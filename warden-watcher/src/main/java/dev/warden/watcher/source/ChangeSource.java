@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * bounds how late a missed event can make a decision.
  *
  * <p>A lost connection is retried with capped exponential backoff and jitter (from 0.5 s up to 30
- * s), and only changes of the connection's state are logged, not every retry.
+ * s, starting over once a stream is open again), and only changes of the connection's state are
+ * logged, not every retry. The new stream resumes from the last version seen, so a broker restart
+ * or a network gap costs no listing unless the broker's history no longer reaches back that far.
  *
  * <p>When the watcher's certificate is renewed on disk, the watch stream is moved to the new one:
  * the open stream, authenticated with the old certificate, is closed and a new one opened from the
@@ -64,6 +66,11 @@ public final class ChangeSource implements Runnable {
   private volatile Instant lastHeard;
   private volatile boolean stopping;
   private volatile boolean listedOnce;
+
+  // Confined to the source's own thread.
+  private int failures;
+  private long resumeFrom = -1;
+  private Instant resyncAt = Instant.MIN;
 
   /** A source whose credentials never change. */
   public ChangeSource(
@@ -122,7 +129,6 @@ public final class ChangeSource implements Runnable {
 
   @Override
   public void run() {
-    int failures = 0;
     while (!stopping) {
       try {
         if (mode == WatcherConfig.Source.WATCH) {
@@ -133,19 +139,21 @@ public final class ChangeSource implements Runnable {
         }
         failures = 0;
       } catch (AccessPlane.HistoryGone e) {
+        resumeFrom = -1;
         LOG.log(System.Logger.Level.INFO, "watch history gone; listing again: {0}", e.getMessage());
         metrics.increment(
             WatcherMetrics.WATCH_HISTORY_GONE,
             "Times the broker answered 410 Gone (its watch history no longer reached back to the"
                 + " watcher's version) and the watcher listed everything again.");
-      } catch (AccessPlane.TransientFailure | AccessPlane.PermanentFailure e) {
-        failures++;
-        changeState(State.DISCONNECTED, e.getMessage());
-        metrics.increment(
-            WatcherMetrics.WATCH_RECONNECTS,
-            "Times the watcher lost the access" + " plane and connected again.");
-        sleep(backoff(failures));
+      } catch (AccessPlane.TransientFailure e) {
+        // Resumed from the last version seen, not listed again: the broker's history fills the
+        // gap, and only a 410 (or the resync) costs a full listing.
+        disconnected(e);
+      } catch (AccessPlane.PermanentFailure e) {
+        resumeFrom = -1;
+        disconnected(e);
       } catch (RuntimeException e) {
+        resumeFrom = -1;
         failures++;
         LOG.log(System.Logger.Level.ERROR, "change source failed; retrying", e);
         changeState(State.DISCONNECTED, e.toString());
@@ -154,13 +162,34 @@ public final class ChangeSource implements Runnable {
     }
   }
 
+  private void disconnected(Exception e) {
+    failures++;
+    changeState(State.DISCONNECTED, e.getMessage());
+    metrics.increment(
+        WatcherMetrics.WATCH_RECONNECTS,
+        "Times the watcher lost the access" + " plane and connected again.");
+    sleep(backoff(failures));
+  }
+
+  /**
+   * Lists (unless resuming after a lost connection within the resync interval) and follows the
+   * stream until the resync is due.
+   *
+   * <p>Resuming trusts the broker's history to hold every change after the version last seen; a
+   * broker that answers from a database restored to an older state would stream nothing until it
+   * passed that version again, which the next resync bounds.
+   */
   private void watchUntilResync()
       throws AccessPlane.TransientFailure, AccessPlane.PermanentFailure, AccessPlane.HistoryGone {
-    long version = relist();
-    Instant resyncAt = clock.instant().plus(resyncInterval);
-    while (!stopping && clock.instant().isBefore(resyncAt)) {
-      version = follow(version, resyncAt);
+    if (resumeFrom < 0 || !clock.instant().isBefore(resyncAt)) {
+      resumeFrom = relist();
+      resyncAt = clock.instant().plus(resyncInterval);
+      failures = 0;
     }
+    while (!stopping && clock.instant().isBefore(resyncAt)) {
+      resumeFrom = follow(resumeFrom, resyncAt);
+    }
+    resumeFrom = -1;
   }
 
   /**
@@ -173,6 +202,8 @@ public final class ChangeSource implements Runnable {
     long version = from;
     try (AccessPlane.Changes changes = plane.watch(version)) {
       changeState(State.CONNECTED, "watching from resource version " + version);
+      // A connection that came back ends the backoff; the next loss starts again from the first.
+      failures = 0;
       while (!stopping && clock.instant().isBefore(resyncAt)) {
         if (!credential.get().equals(openedWith)) {
           moved(openedWith, version);
@@ -183,6 +214,7 @@ public final class ChangeSource implements Runnable {
         if (event != null && !stopping) {
           lastHeard = clock.instant();
           version = Math.max(version, event.resourceVersion());
+          resumeFrom = version;
           dispatch(event, lastHeard);
         }
       }

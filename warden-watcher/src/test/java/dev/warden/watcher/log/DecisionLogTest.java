@@ -28,6 +28,26 @@ class DecisionLogTest {
 
   @TempDir Path dir;
 
+  /**
+   * Two watchers once shared a log (a test started a second one before the first had died): their
+   * records interleaved, each with its own seq and prev, and the chain forked. The log's lock now
+   * makes the second open fail instead, and is released by close.
+   */
+  @Test
+  void secondOpen_whileTheLogIsInUse_failsNamingTheFile_andSucceedsAfterClose() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+
+    try (DecisionLog first = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThatThrownBy(() -> DecisionLog.open(file, CLOCK, Duration.ofSeconds(5)))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("in use by another watcher");
+    }
+    try (DecisionLog again = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThat(again.recovery().lastSeq()).isZero();
+    }
+  }
+
   @Test
   void intentAndOutcome_areChainedAndVerify() throws Exception {
     Path file = dir.resolve("decisions.jsonl");
