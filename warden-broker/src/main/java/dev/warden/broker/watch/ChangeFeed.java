@@ -91,6 +91,11 @@ public final class ChangeFeed implements AutoCloseable {
   public List<ChangeEvent> after(long version, int max) throws HistoryCompactedException {
     mutex.lock();
     try {
+      if (version >= head) {
+        // Nothing newer yet. Returning here also keeps a version near Long.MAX_VALUE from
+        // overflowing the loop below into negative ring positions.
+        return List.of();
+      }
       if (version >= oldest - 1) {
         List<ChangeEvent> changes = new ArrayList<>();
         for (long v = version + 1; v <= head && changes.size() < max; v++) {

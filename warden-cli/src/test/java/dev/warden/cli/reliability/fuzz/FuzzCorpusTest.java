@@ -14,7 +14,8 @@ import org.junit.jupiter.api.TestFactory;
  * Replays the bad-input corpus on every build: each file under {@code
  * src/test/resources/fuzz-corpus/<target>/} is an input that once broke an invariant of its target
  * (or an input worth keeping), and must now keep every invariant the fuzzer checks. A file's name
- * says what it once broke; the production fix it guards is named in docs/reliability.md ("Bad input").
+ * says what it once broke; the production fix it guards is named in docs/reliability.md ("Bad
+ * input").
  */
 class FuzzCorpusTest {
 
