@@ -79,6 +79,12 @@ public sealed interface Rule {
 
   /** More than {@code max} approvals of a user's requests within {@code window} escalate. */
   record ApprovalRateLimit(String name, int max, Duration window) implements Rule {
+    /**
+     * The longest {@code window}: the watcher keeps every decided request this long to count its
+     * approvals, and a window beyond the range of times could not be subtracted from now at all.
+     */
+    public static final Duration MAX_WINDOW = Duration.ofDays(366);
+
     @Override
     public String type() {
       return "approval-rate-limit";

@@ -318,6 +318,17 @@ final class RuleReader {
   private Optional<Rule> approvalRateLimit(String name, YamlNode.Mapping node, String where) {
     Optional<Integer> max = atLeastOne(node, "max", where);
     Optional<Duration> window = duration(node, "window", where);
+    if (window.isPresent()
+        && (window.get().isNegative()
+            || window.get().isZero()
+            || window.get().compareTo(Rule.ApprovalRateLimit.MAX_WINDOW) > 0)) {
+      problems.error(
+          node.get("window").orElseThrow().position(),
+          "out-of-range",
+          "window of " + where + " is " + window.get() + "; it must be positive and at most P366D",
+          "write a window of at most P366D, for example PT24H or P7D");
+      return Optional.empty();
+    }
     if (max.isEmpty() || window.isEmpty()) {
       return Optional.empty();
     }
