@@ -143,27 +143,13 @@ class WorldPropertiesTest {
           continue;
         }
       }
-      List<RoleName> asked = new ArrayList<>();
-      List<ResourceId> on = new ArrayList<>();
-      for (int k = 0; k < 1 + random.nextInt(3); k++) {
-        if (random.nextBoolean()) {
-          RoleName role = roles.get(random.nextInt(roles.size()));
-          if (!asked.contains(role)) {
-            asked.add(role);
-          }
-        } else {
-          ResourceId resource = resources.get(random.nextInt(resources.size()));
-          if (!on.contains(resource)) {
-            on.add(resource);
-          }
-        }
-      }
+      RandomAsk ask = RandomAsk.draw(random, roles, resources);
       AccessRequest request =
           AccessRequest.pending(
               RequestId.of("r" + i),
               UserName.of("u" + random.nextInt(users)),
-              asked,
-              on,
+              ask.roles(),
+              ask.resources(),
               random.nextInt(15) == 0 ? "no" : "a reason that is long enough",
               Duration.ofMinutes(30 + random.nextInt(10 * 60)),
               at);
