@@ -54,6 +54,64 @@ final class Logging {
     return "DEBUG";
   }
 
+  /** The level name padded to the width of the longest, so that messages line up. */
+  private static String padded(String level) {
+    return level.length() >= 5 ? level : level + " ".repeat(5 - level.length());
+  }
+
+  /**
+   * The record's message with each <code>{N}</code> (or <code>{N,anything}</code>) replaced by its
+   * parameter as {@code String.valueOf} writes it.
+   *
+   * <p>Not {@link Formatter#formatMessage}: its {@code MessageFormat} parses the pattern again for
+   * every line, which the watcher pays once per decision, groups digits by locale ({@code
+   * resourceVersion=4,908} reads as two fields to a log parser), and swallows single quotes, so
+   * that "can't" printed as "cant".
+   */
+  static String message(LogRecord record) {
+    String pattern = record.getMessage();
+    Object[] parameters = record.getParameters();
+    if (pattern == null) {
+      return "";
+    }
+    if (parameters == null || parameters.length == 0) {
+      return pattern;
+    }
+    StringBuilder out = new StringBuilder(pattern.length() + 16 * parameters.length);
+    int i = 0;
+    while (i < pattern.length()) {
+      char c = pattern.charAt(i);
+      int end = c == '{' ? pattern.indexOf('}', i) : -1;
+      int index = end > i ? parameterIndex(pattern, i + 1, end) : -1;
+      if (index >= 0 && index < parameters.length) {
+        out.append(parameters[index]);
+        i = end + 1;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  /** The number that {@code pattern[from, end)} starts with, up to a comma, or -1 if none. */
+  private static int parameterIndex(String pattern, int from, int end) {
+    int value = 0;
+    int i = from;
+    for (; i < end && i - from < 3; i++) {
+      char c = pattern.charAt(i);
+      if (c == ',') {
+        break;
+      }
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    boolean closed = i == end || pattern.charAt(i) == ',';
+    return i > from && closed ? value : -1;
+  }
+
   private static String component(LogRecord record) {
     String name = record.getLoggerName() == null ? "" : record.getLoggerName();
     int dot = name.lastIndexOf('.');
@@ -91,11 +149,11 @@ final class Logging {
       StringBuilder line = new StringBuilder(160);
       line.append(Instant.ofEpochMilli(record.getMillis()))
           .append(' ')
-          .append(String.format("%-5s", levelName(record.getLevel())))
+          .append(padded(levelName(record.getLevel())))
           .append(' ')
           .append(component(record))
           .append(": ")
-          .append(formatMessage(record))
+          .append(message(record))
           .append('\n');
       if (record.getThrown() != null) {
         line.append("  cause: ").append(record.getThrown()).append('\n');
@@ -115,7 +173,7 @@ final class Logging {
           .append("\",\"component\":");
       quote(line, component(record));
       line.append(",\"message\":");
-      quote(line, formatMessage(record));
+      quote(line, message(record));
       if (record.getThrown() != null) {
         line.append(",\"error\":");
         quote(line, record.getThrown().toString());

@@ -29,11 +29,24 @@ final class IdentitySource {
   private volatile Loaded loaded;
   private @Nullable FileTime unreadable;
 
-  /** An identity read from disk, with a client presenting it. */
-  record Loaded(ClientIdentity identity, BrokerClient client, FileTime modified) {
+  /**
+   * An identity read from disk, with a client presenting it, and the name and serial it acts as:
+   * worked out once, since every decision record names them.
+   */
+  record Loaded(
+      ClientIdentity identity, BrokerClient client, FileTime modified, DecisionEntry.Actor actor) {
+
+    Loaded(ClientIdentity identity, BrokerClient client, FileTime modified) {
+      this(
+          identity,
+          client,
+          modified,
+          new DecisionEntry.Actor(
+              identity.name(), identity.certificate().getSerialNumber().toString(16)));
+    }
 
     String serial() {
-      return identity.certificate().getSerialNumber().toString(16);
+      return actor.serial();
     }
   }
 
@@ -50,7 +63,7 @@ final class IdentitySource {
 
   /** The name and certificate serial the watcher acts as, for the decision log. */
   DecisionEntry.Actor actor() {
-    return new DecisionEntry.Actor(loaded.identity().name(), loaded.serial());
+    return loaded.actor();
   }
 
   /** The private key of the certificate in force, for signing decision log checkpoints. */
@@ -63,7 +76,7 @@ final class IdentitySource {
   }
 
   String name() {
-    return loaded.identity().name();
+    return loaded.actor().name();
   }
 
   /** The serial of the certificate in use. */
