@@ -1,5 +1,7 @@
 package dev.warden.watcher.log;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +28,36 @@ final class CanonicalJson {
     StringBuilder out = new StringBuilder(512);
     append(out, value);
     return out.toString();
+  }
+
+  /**
+   * One member of an object in canonical form: its key, and {@code "key":value} as UTF-8.
+   *
+   * @param key the member's name, which decides its place among the others
+   * @param bytes the member as it appears between the braces and commas of its object
+   */
+  record Member(String key, byte[] bytes) {
+
+    static Member of(String key, @org.jspecify.annotations.Nullable Object value) {
+      StringBuilder out = new StringBuilder(64);
+      appendString(out, key);
+      out.append(':');
+      append(out, value);
+      return new Member(key, out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * The members of {@code map} in canonical form and order. An opening brace, the members' bytes
+   * joined by commas and a closing brace are exactly what {@link #write} makes of the map; the log
+   * renders a record's body this way ahead of time, in the thread that submits it, and adds the
+   * members only the chain knows ({@code seq}, {@code prev}, …) in their places.
+   */
+  static List<Member> members(Map<String, ?> map) {
+    TreeMap<String, Object> sorted = new TreeMap<>(map);
+    List<Member> members = new ArrayList<>(sorted.size());
+    sorted.forEach((key, value) -> members.add(Member.of(key, value)));
+    return members;
   }
 
   private static void append(StringBuilder out, @org.jspecify.annotations.Nullable Object value) {

@@ -11,10 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +65,7 @@ public final class DecisionLog implements AutoCloseable {
   private volatile LongConsumer fsyncNanos = nanos -> {};
 
   // Owned by the writer thread once it has started, and by close() after it has stopped.
+  private final MessageDigest digest = Hashing.sha256();
   private long lastSeq;
   private String lastHash;
   private Instant lastTime;
@@ -75,8 +79,16 @@ public final class DecisionLog implements AutoCloseable {
   private volatile @Nullable String unhealthyReason;
   private volatile boolean closed;
 
+  /** The members a body may not have: the log sets them, in this canonical order. */
+  private static final List<String> CHAIN_KEYS = List.of("hash", "phase", "prev", "seq", "time");
+
+  /**
+   * A record waiting for the writer, its body already in canonical form: rendering is most of the
+   * work of an append, and done here it runs in the submitting threads, in parallel, while the one
+   * writer thread only adds the chain's members, hashes and writes.
+   */
   private record Pending(
-      String phase, Map<String, Object> body, CompletableFuture<Appended> done) {}
+      String phase, List<CanonicalJson.Member> body, CompletableFuture<Appended> done) {}
 
   /** What opening the log found: the last record, a repaired tail, intents left open. */
   public record Recovery(long lastSeq, long truncatedBytes, List<OpenIntent> openIntents) {}
@@ -253,8 +265,14 @@ public final class DecisionLog implements AutoCloseable {
       done.completeExceptionally(new LogUnavailableException("the decision log is closed"));
       return done;
     }
+    for (String key : CHAIN_KEYS) {
+      if (body.containsKey(key)) {
+        throw new IllegalArgumentException("bug: a record body may not set '" + key + "'");
+      }
+    }
+    List<CanonicalJson.Member> rendered = CanonicalJson.members(body);
     try {
-      queue.put(new Pending(phase, body, done));
+      queue.put(new Pending(phase, rendered, done));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       done.completeExceptionally(new LogUnavailableException("interrupted while queueing", e));
@@ -309,7 +327,7 @@ public final class DecisionLog implements AutoCloseable {
 
   private void writeBatch(List<Pending> batch) {
     Chain chain = new Chain(lastSeq, lastHash, lastTime, sinceCheckpoint);
-    StringBuilder lines = new StringBuilder(batch.size() * 700);
+    Lines lines = new Lines(batch.size() * 700);
     List<Appended> results = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
       results.add(chain.append(lines, pending.phase(), pending.body()));
@@ -324,7 +342,7 @@ public final class DecisionLog implements AutoCloseable {
     long start = 0;
     try {
       start = channel.size();
-      ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      ByteBuffer bytes = lines.buffer();
       while (bytes.hasRemaining()) {
         channel.write(bytes, start + (bytes.position()));
       }
@@ -371,23 +389,89 @@ public final class DecisionLog implements AutoCloseable {
       this.sinceCheckpoint = sinceCheckpoint;
     }
 
-    Appended append(StringBuilder lines, String phase, Map<String, Object> body) {
+    Appended append(Lines lines, String phase, List<CanonicalJson.Member> body) {
       seq++;
       Instant now = clock.instant();
       // Times never go backwards along the chain, even when the wall clock does.
       time = now.isBefore(time) ? time : now;
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("seq", seq);
-      record.put("time", time.toString());
-      record.put("phase", phase);
-      record.putAll(body);
-      record.put("prev", hash);
-      String recordHash = Hashing.sha256Hex(CanonicalJson.write(record));
-      record.put("hash", recordHash);
-      lines.append(CanonicalJson.write(record)).append('\n');
+      List<CanonicalJson.Member> chainMembers =
+          List.of(
+              CanonicalJson.Member.of("phase", phase),
+              CanonicalJson.Member.of("prev", hash),
+              CanonicalJson.Member.of("seq", seq),
+              CanonicalJson.Member.of("time", time.toString()));
+      List<CanonicalJson.Member> record = merged(body, chainMembers);
+
+      // The hash covers the record without its own hash member: {, members joined by commas, }.
+      digest.update((byte) '{');
+      for (int i = 0; i < record.size(); i++) {
+        if (i > 0) {
+          digest.update((byte) ',');
+        }
+        digest.update(record.get(i).bytes());
+      }
+      digest.update((byte) '}');
+      String recordHash = HexFormat.of().formatHex(digest.digest());
+
+      List<CanonicalJson.Member> line =
+          merged(record, List.of(CanonicalJson.Member.of("hash", recordHash)));
+      lines.put((byte) '{');
+      for (int i = 0; i < line.size(); i++) {
+        if (i > 0) {
+          lines.put((byte) ',');
+        }
+        lines.put(line.get(i).bytes());
+      }
+      lines.put((byte) '}');
+      lines.put((byte) '\n');
       hash = recordHash;
       sinceCheckpoint = phase.equals(Checkpoints.PHASE) ? 0 : sinceCheckpoint + 1;
       return new Appended(seq, time, recordHash);
+    }
+  }
+
+  /** Two lists of members in canonical order, merged into one in that order. */
+  private static List<CanonicalJson.Member> merged(
+      List<CanonicalJson.Member> a, List<CanonicalJson.Member> b) {
+    List<CanonicalJson.Member> out = new ArrayList<>(a.size() + b.size());
+    int i = 0;
+    int j = 0;
+    while (i < a.size() || j < b.size()) {
+      boolean takeA =
+          j == b.size() || (i < a.size() && a.get(i).key().compareTo(b.get(j).key()) < 0);
+      out.add(takeA ? a.get(i++) : b.get(j++));
+    }
+    return out;
+  }
+
+  /** The bytes of the lines a batch appends, grown as needed. */
+  private static final class Lines {
+    private byte[] bytes;
+    private int length;
+
+    Lines(int capacity) {
+      this.bytes = new byte[Math.max(capacity, 256)];
+    }
+
+    void put(byte b) {
+      ensure(1);
+      bytes[length++] = b;
+    }
+
+    void put(byte[] more) {
+      ensure(more.length);
+      System.arraycopy(more, 0, bytes, length, more.length);
+      length += more.length;
+    }
+
+    ByteBuffer buffer() {
+      return ByteBuffer.wrap(bytes, 0, length);
+    }
+
+    private void ensure(int more) {
+      if (length + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+      }
     }
   }
 
@@ -396,7 +480,7 @@ public final class DecisionLog implements AutoCloseable {
    * records unsigned until the next checkpoint: refusing to record decisions because a signature
    * failed would stop enforcement for the sake of a second line of defence.
    */
-  private boolean appendCheckpoint(Chain chain, StringBuilder lines, String reason) {
+  private boolean appendCheckpoint(Chain chain, Lines lines, String reason) {
     CheckpointSigner current = signer;
     if (current == null) {
       return false;
@@ -416,7 +500,7 @@ public final class DecisionLog implements AutoCloseable {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("identity", Map.of("name", identity.name(), "serial", identity.serial()));
       body.put("checkpoint", checkpoint);
-      chain.append(lines, Checkpoints.PHASE, body);
+      chain.append(lines, Checkpoints.PHASE, CanonicalJson.members(body));
       return true;
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
       LOG.log(
@@ -437,13 +521,13 @@ public final class DecisionLog implements AutoCloseable {
       return;
     }
     Chain chain = new Chain(lastSeq, lastHash, lastTime, sinceCheckpoint);
-    StringBuilder lines = new StringBuilder();
+    Lines lines = new Lines(1024);
     if (!appendCheckpoint(chain, lines, Checkpoints.SHUTDOWN)) {
       return;
     }
     try {
       long start = channel.size();
-      ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      ByteBuffer bytes = lines.buffer();
       while (bytes.hasRemaining()) {
         channel.write(bytes, start + bytes.position());
       }

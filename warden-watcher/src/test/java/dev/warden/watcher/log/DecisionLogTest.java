@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -106,6 +107,52 @@ class DecisionLogTest {
 
     assertThat(checker.exitValue()).as(output).isZero();
     assertThat(output).contains("20 records verified");
+  }
+
+  /**
+   * The writer adds the chain's members to a body rendered ahead of time; keys that sort just
+   * before, between and after them must still come out in canonical order, which the independent
+   * checker recomputes.
+   */
+  @Test
+  void bodyKeysAroundTheChainsOwn_areWrittenInCanonicalOrder() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      for (String key :
+          List.of(
+              "zz", "a", "hasg", "hashes", "pha", "phase0", "pre", "prev0", "seq0", "ti", "timf",
+              "\u00e9", "A")) {
+        body.put(key, Map.of("b", List.of(1L, "\u2603 \"x\"\n", true), "a", key));
+      }
+      log.submit("intent", body).get(5, TimeUnit.SECONDS);
+      log.submit("outcome", Map.of()).get(5, TimeUnit.SECONDS);
+    }
+
+    assertThat(LogVerifier.verify(file).ok()).isTrue();
+    Process checker =
+        new ProcessBuilder(
+                "python3",
+                Path.of("..", "scripts", "verify-decision-log.py").toString(),
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(checker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(checker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(checker.exitValue()).as(output).isZero();
+    assertThat(output).contains("2 records verified");
+  }
+
+  @Test
+  void aBodyThatSetsAMemberOfTheChain_isRefused() throws Exception {
+    try (DecisionLog log =
+        DecisionLog.open(dir.resolve("decisions.jsonl"), CLOCK, Duration.ofSeconds(5))) {
+      for (String key : List.of("seq", "time", "phase", "prev", "hash")) {
+        assertThatThrownBy(() -> log.submit("intent", Map.of(key, "x")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(key);
+      }
+    }
   }
 
   @Test
