@@ -7,7 +7,9 @@ import dev.warden.watcher.cache.AccessCache;
 import dev.warden.watcher.config.WatcherConfig;
 import dev.warden.watcher.log.CheckpointSigner;
 import dev.warden.watcher.log.CorruptLogException;
+import dev.warden.watcher.log.DecisionEntry;
 import dev.warden.watcher.log.DecisionLog;
+import dev.warden.watcher.log.LogUnavailableException;
 import dev.warden.watcher.log.OpenIntent;
 import dev.warden.watcher.metrics.Metrics;
 import dev.warden.watcher.metrics.WatcherMetrics;
@@ -93,6 +95,7 @@ public final class Watcher implements AutoCloseable {
     log.signCheckpoints(
         CheckpointSigner.of(identity::privateKey, identity::actor),
         DecisionLog.DEFAULT_CHECKPOINT_EVERY);
+    closeOpenIntents(log, identity.actor());
     log.onFsync(
         nanos ->
             metrics.observe(
@@ -186,6 +189,30 @@ public final class Watcher implements AutoCloseable {
       return log;
     } catch (IOException | CorruptLogException e) {
       throw new StartupException("cannot open the decision log " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Gives each intent the last run left open an outcome of its own, so that it is reported and
+   * re-evaluated at this start only. A log that cannot be written now leaves them open; they are
+   * found again at the next start, and the watcher's first decision meets the same fault and stays
+   * fail-closed.
+   */
+  private static void closeOpenIntents(DecisionLog log, DecisionEntry.Actor writer) {
+    if (log.recovery().openIntents().isEmpty()) {
+      return;
+    }
+    try {
+      int closed = log.closeOpenIntents(writer);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "decisions without outcome closed as unconfirmed: count={0}",
+          Integer.toString(closed));
+    } catch (LogUnavailableException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "decisions without outcome left open, the decision log is not writable: {0}",
+          e.getMessage());
     }
   }
 

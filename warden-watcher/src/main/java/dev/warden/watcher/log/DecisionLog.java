@@ -62,6 +62,7 @@ public final class DecisionLog implements AutoCloseable {
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread writer;
   private final Recovery recovery;
+  private final Map<String, JsonNode> openIntentRecords;
   private volatile LongConsumer fsyncNanos = nanos -> {};
 
   // Owned by the writer thread once it has started, and by close() after it has stopped.
@@ -99,11 +100,13 @@ public final class DecisionLog implements AutoCloseable {
       Clock clock,
       Duration durableTimeout,
       Recovery recovery,
+      Map<String, JsonNode> openIntentRecords,
       String lastHash,
       Instant lastTime,
       long sinceCheckpoint,
       boolean endsWithShutdownCheckpoint) {
     this.file = file;
+    this.openIntentRecords = new LinkedHashMap<>(openIntentRecords);
     this.channel = channel;
     this.clock = clock;
     this.durableTimeout = durableTimeout;
@@ -154,6 +157,7 @@ public final class DecisionLog implements AutoCloseable {
               clock,
               durableTimeout,
               recovery,
+              scan.openIntentRecords,
               scan.lastHash,
               scan.lastTime,
               scan.sinceCheckpoint,
@@ -192,6 +196,85 @@ public final class DecisionLog implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * Closes each intent the last run left without an outcome with an outcome record of its own, once
+   * the process that now owns the log is ready to re-evaluate those users. The record repeats the
+   * intent, names the identity writing it, and marks every action {@code unconfirmed}: nobody knows
+   * whether it reached the broker, and the re-evaluation that follows finds out and records what it
+   * does as a decision of its own. Without it the intent would stay open for good, and every later
+   * start would report and re-evaluate it again.
+   *
+   * @return how many intents were closed
+   * @throws LogUnavailableException when an outcome could not be made durable; the intents not
+   *     closed stay open and are found again at the next start
+   */
+  public int closeOpenIntents(DecisionEntry.Actor writer) throws LogUnavailableException {
+    int closedCount = 0;
+    for (var open : List.copyOf(openIntentRecords.entrySet())) {
+      await(submit("outcome", unconfirmedOutcome(open.getValue(), writer)));
+      openIntentRecords.remove(open.getKey());
+      closedCount++;
+    }
+    return closedCount;
+  }
+
+  /** Why an action of an intent closed at start has no known result. */
+  static final String STOPPED_BEFORE_OUTCOME =
+      "the watcher stopped before it recorded how this action went; the user was re-evaluated"
+          + " when the watcher started again";
+
+  private static Map<String, Object> unconfirmedOutcome(
+      JsonNode intent, DecisionEntry.Actor writer) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    intent
+        .properties()
+        .forEach(
+            member -> {
+              if (!CHAIN_KEYS.contains(member.getKey())) {
+                body.put(member.getKey(), plain(member.getValue()));
+              }
+            });
+    body.put("identity", Map.of("name", writer.name(), "serial", writer.serial()));
+    List<Object> actions = new ArrayList<>();
+    for (JsonNode action : intent.path("actions")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> copy = (Map<String, Object>) plain(action);
+      copy.put("result", "unconfirmed");
+      copy.put("error", STOPPED_BEFORE_OUTCOME);
+      actions.add(copy);
+    }
+    body.put("actions", actions);
+    return body;
+  }
+
+  /** A parsed record's value as the maps, lists, strings, longs and booleans the log writes. */
+  private static @Nullable Object plain(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.properties().forEach(member -> map.put(member.getKey(), plain(member.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.forEach(element -> list.add(plain(element)));
+      return list;
+    }
+    if (node.isTextual()) {
+      return node.asText();
+    }
+    if (node.isBoolean()) {
+      return node.asBoolean();
+    }
+    if (node.isIntegralNumber() && node.canConvertToLong()) {
+      return node.asLong();
+    }
+    if (node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    // The log writes no other kind of value; one here was not written by this log.
+    throw new IllegalArgumentException("a decision log record holds an unexpected value: " + node);
   }
 
   /** Receives the duration of every force to disk, in nanoseconds, for metrics. */
@@ -603,6 +686,7 @@ public final class DecisionLog implements AutoCloseable {
       long goodLength,
       long truncatedBytes,
       List<OpenIntent> openIntents,
+      Map<String, JsonNode> openIntentRecords,
       long sinceCheckpoint,
       boolean endsWithShutdownCheckpoint) {
 
@@ -617,6 +701,7 @@ public final class DecisionLog implements AutoCloseable {
       int goodLength = lastNewline + 1;
       ObjectMapper mapper = new ObjectMapper();
       Map<String, OpenIntent> open = new LinkedHashMap<>();
+      Map<String, JsonNode> openRecords = new LinkedHashMap<>();
       long seq = 0;
       String hash = ZERO_HASH;
       Instant time = Instant.EPOCH;
@@ -643,7 +728,7 @@ public final class DecisionLog implements AutoCloseable {
         seq = record.path("seq").asLong();
         hash = record.path("hash").asText(ZERO_HASH);
         time = Instant.parse(record.path("time").asText(Instant.EPOCH.toString()));
-        trackIntent(record, seq, open);
+        trackIntent(record, seq, open, openRecords);
         boolean checkpoint = Checkpoints.PHASE.equals(record.path("phase").asText(""));
         sinceCheckpoint = checkpoint ? 0 : sinceCheckpoint + 1;
         shutdown =
@@ -657,14 +742,20 @@ public final class DecisionLog implements AutoCloseable {
           goodLength,
           size - goodLength,
           List.copyOf(open.values()),
+          openRecords,
           sinceCheckpoint,
           shutdown);
     }
 
-    private static void trackIntent(JsonNode record, long seq, Map<String, OpenIntent> open) {
+    private static void trackIntent(
+        JsonNode record,
+        long seq,
+        Map<String, OpenIntent> open,
+        Map<String, JsonNode> openRecords) {
       String decisionId = record.path("decisionId").asText("");
       switch (record.path("phase").asText("")) {
         case "intent" -> {
+          openRecords.put(decisionId, record);
           JsonNode request = record.path("request");
           open.put(
               decisionId,
@@ -674,7 +765,10 @@ public final class DecisionLog implements AutoCloseable {
                   record.path("user").asText(""),
                   request.isTextual() ? request.asText() : null));
         }
-        case "outcome" -> open.remove(decisionId);
+        case "outcome" -> {
+          open.remove(decisionId);
+          openRecords.remove(decisionId);
+        }
         default -> {
           // Other phases (shadow, checkpoint) do not open or close a decision.
         }

@@ -266,6 +266,47 @@ class DecisionLogTest {
   }
 
   @Test
+  void closeOpenIntents_writesAnUnconfirmedOutcome_soTheNextStartFindsNoneOpen() throws Exception {
+    Path file = dir.resolve("decisions.jsonl");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      log.intent(Entries.approval("d-1", "alice", "r1"));
+      log.outcome(Entries.approval("d-1", "alice", "r1"));
+      log.intent(Entries.approval("d-2", "bob", "r2"));
+    }
+
+    DecisionEntry.Actor restarted = new DecisionEntry.Actor("watcher", "beef");
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThat(log.recovery().openIntents()).hasSize(1);
+      assertThat(log.closeOpenIntents(restarted)).isEqualTo(1);
+      assertThat(log.closeOpenIntents(restarted)).isZero();
+    }
+    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
+      assertThat(log.recovery().openIntents()).isEmpty();
+    }
+
+    assertThat(LogVerifier.verify(file).ok()).isTrue();
+    List<String> lines = Files.readAllLines(file);
+    com.fasterxml.jackson.databind.JsonNode intent =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(2));
+    com.fasterxml.jackson.databind.JsonNode closing =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(3));
+    assertThat(closing.path("phase").asText()).isEqualTo("outcome");
+    assertThat(closing.path("decisionId").asText()).isEqualTo("d-2");
+    assertThat(closing.path("user").asText()).isEqualTo("bob");
+    assertThat(closing.path("request").asText()).isEqualTo("r2");
+    assertThat(closing.path("rules")).isEqualTo(intent.path("rules"));
+    assertThat(closing.path("before")).isEqualTo(intent.path("before"));
+    assertThat(closing.path("identity").path("serial").asText()).isEqualTo("beef");
+    assertThat(closing.path("actions")).isNotEmpty();
+    assertThat(closing.path("actions"))
+        .allSatisfy(
+            action -> {
+              assertThat(action.path("result").asText()).isEqualTo("unconfirmed");
+              assertThat(action.path("error").asText()).contains("stopped before");
+            });
+  }
+
+  @Test
   void open_refusesALogWithADamagedCompleteLine() throws Exception {
     Path file = dir.resolve("decisions.jsonl");
     try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
