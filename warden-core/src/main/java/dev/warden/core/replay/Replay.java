@@ -263,8 +263,9 @@ public final class Replay {
 
   private static List<String> lockTargets(Decision decision) {
     List<String> locks = List.of();
-    for (Action action : decision.actions()) {
-      if (action instanceof Action.Lock lock) {
+    List<Action> actions = decision.actions();
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.Lock lock) {
         if (locks.isEmpty()) {
           locks = new ArrayList<>(2);
         }

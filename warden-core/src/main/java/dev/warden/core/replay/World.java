@@ -165,8 +165,12 @@ final class World {
    *     request decided again, which is not a new arrival
    */
   @Nullable Decision decideIfNew(AccessRequest pending, Instant at) {
-    Records records =
-        users.computeIfAbsent(pending.user(), u -> new Records(catalog.userOrUnlisted(u)));
+    // Looked up, and added when missing, without the lambda computeIfAbsent would need.
+    Records records = users.get(pending.user());
+    if (records == null) {
+      records = new Records(catalog.userOrUnlisted(pending.user()));
+      users.put(pending.user(), records);
+    }
     forget(records, at);
     int hash = pending.id().hashCode();
     if (records.remembers(pending.id(), hash)) {
@@ -215,8 +219,9 @@ final class World {
    */
   private void carryOut(
       Records records, AccessRequest pending, int hash, Decision decision, Instant at) {
-    for (Action action : decision.actions()) {
-      if (action instanceof Action.Lock lock) {
+    List<Action> actions = decision.actions();
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.Lock lock) {
         records.lock(new Lock(lock.id(), lock.target(), lock.message(), lock.expires()));
       }
     }
