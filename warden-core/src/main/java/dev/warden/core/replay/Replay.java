@@ -86,7 +86,7 @@ public final class Replay {
       return;
     }
     if (baseline == null) {
-      countRecorded(recorded, next, lockTargets(next));
+      countRecorded(recorded, next.outcome(), lockTargets(next), () -> verdict(next));
     } else {
       Decision baselineDecision = required(baseline.decideIfNew(recorded.request(), recorded.at()));
       compare(
@@ -94,9 +94,9 @@ public final class Replay {
           baselineDecision.outcome(),
           lockTargets(baselineDecision),
           () -> verdict(baselineDecision),
-          next,
           next.outcome(),
-          lockTargets(next));
+          lockTargets(next),
+          () -> verdict(next));
     }
   }
 
@@ -126,61 +126,73 @@ public final class Replay {
     }
 
     int[] order = byUser(batch);
-    Decided before = new Decided(batch.size());
+    // Decisions are kept only while a changed case may still want their rules; past that, each
+    // can be collected as soon as its outcome and locks are taken out.
+    boolean keep = cases.size() < maxCases;
+    Decided before = new Decided(batch.size(), keep);
     CompletableFuture<Void> baselineDone =
         baseline == null
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.runAsync(() -> before.decideAll(baseline, batch, order), executor);
-    Decided next = new Decided(batch.size());
+    Decided next = new Decided(batch.size(), keep);
     next.decideAll(candidate, batch, order);
     await(baselineDone);
 
     for (int i = 0; i < batch.size(); i++) {
-      Decision decided = next.decisions[i];
-      if (decided == null) {
+      Outcome outcome = next.outcomes[i];
+      if (outcome == null) {
         // A repeat, as in accept; the baseline decided it too, and also found it known.
         skipped++;
       } else if (baseline == null) {
-        countRecorded(batch.get(i), decided, next.locks[i]);
+        countRecorded(batch.get(i), outcome, next.locks[i], next.verdict(i));
       } else {
-        Decision was = required(before.decisions[i]);
         compare(
             batch.get(i),
             required(before.outcomes[i]),
             before.locks[i],
-            () -> verdict(was),
-            decided,
-            required(next.outcomes[i]),
-            next.locks[i]);
+            before.verdict(i),
+            outcome,
+            next.locks[i],
+            next.verdict(i));
       }
     }
   }
 
   /**
-   * One world's decisions of a batch, by position, with the lock targets that counting compares
-   * taken out while each decision was fresh in the cache: counting visits them in batch order, not
-   * in the order they were made.
+   * One world's decisions of a batch, by position: the outcome (null for a repeat) and lock targets
+   * that counting compares, taken out while each decision was fresh in the cache, since counting
+   * visits them in batch order rather than in the order they were made; and, when asked to keep
+   * them, the decisions themselves.
    */
   private static final class Decided {
-    final @Nullable Decision[] decisions;
     final @Nullable Outcome[] outcomes;
     final List<String>[] locks;
+    final @Nullable Decision @Nullable [] decisions;
 
     @SuppressWarnings("unchecked")
-    Decided(int size) {
-      this.decisions = new Decision[size];
+    Decided(int size, boolean keep) {
       this.outcomes = new Outcome[size];
       this.locks = (List<String>[]) new List<?>[size];
+      this.decisions = keep ? new Decision[size] : null;
     }
 
     void decideAll(World world, List<RecordedRequest> batch, int[] order) {
       for (int i : order) {
         RecordedRequest each = batch.get(i);
         Decision decision = world.decideIfNew(each.request(), each.at());
-        decisions[i] = decision;
-        outcomes[i] = decision == null ? null : decision.outcome();
-        locks[i] = decision == null ? List.of() : lockTargets(decision);
+        if (decision != null) {
+          outcomes[i] = decision.outcome();
+          locks[i] = lockTargets(decision);
+        }
+        if (decisions != null) {
+          decisions[i] = decision;
+        }
       }
+    }
+
+    /** The verdict of the decision at {@code i}, for a changed case; only asked for when kept. */
+    Supplier<Verdict> verdict(int i) {
+      return () -> Replay.verdict(required(decisions == null ? null : decisions[i]));
     }
   }
 
@@ -244,16 +256,17 @@ public final class Replay {
   }
 
   /** Counts a decision against the one the history recorded. */
-  private void countRecorded(RecordedRequest recorded, Decision next, List<String> nextLocks) {
+  private void countRecorded(
+      RecordedRequest recorded, Outcome outcome, List<String> locks, Supplier<Verdict> after) {
     RecordedRequest.Recorded was = required(recorded.recorded());
     compare(
         recorded,
         was.outcome(),
         was.locks(),
         () -> new Verdict(was.outcome(), was.rules(), was.locks()),
-        next,
-        next.outcome(),
-        nextLocks);
+        outcome,
+        locks,
+        after);
   }
 
   private static void await(CompletableFuture<Void> done) {
@@ -276,9 +289,9 @@ public final class Replay {
       Outcome beforeOutcome,
       List<String> beforeLocks,
       Supplier<Verdict> before,
-      Decision next,
       Outcome outcome,
-      List<String> locks) {
+      List<String> locks,
+      Supplier<Verdict> after) {
     decisions++;
     baselineLocks += beforeLocks.size();
     candidateLocks += locks.size();
@@ -290,7 +303,7 @@ public final class Replay {
     if (beforeOutcome != outcome || !sameTargets(beforeLocks, locks)) {
       changed++;
       if (cases.size() < maxCases) {
-        cases.add(new ChangedCase(recorded.request(), recorded.at(), before.get(), verdict(next)));
+        cases.add(new ChangedCase(recorded.request(), recorded.at(), before.get(), after.get()));
       }
     }
   }
