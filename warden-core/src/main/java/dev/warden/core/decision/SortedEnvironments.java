@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Set;
 
 /**
  * An immutable set of environment names that iterates in sorted order, as {@link Facts} promises.
@@ -18,7 +17,7 @@ import java.util.Set;
  */
 final class SortedEnvironments extends AbstractSet<String> {
 
-  static final SortedEnvironments EMPTY = new SortedEnvironments(new String[0]);
+  private static final SortedEnvironments EMPTY = new SortedEnvironments(new String[0]);
 
   private final String[] names;
 
@@ -84,30 +83,5 @@ final class SortedEnvironments extends AbstractSet<String> {
   @Override
   public int size() {
     return names.length;
-  }
-
-  /** Whether this holds every name of {@code other}, without an iterator. */
-  boolean containsAll(SortedEnvironments other) {
-    for (String name : other.names) {
-      if (!contains(name)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The name at {@code index} in sorted order. */
-  String get(int index) {
-    return names[index];
-  }
-
-  @Override
-  public Object[] toArray() {
-    return names.clone();
-  }
-
-  /** Only for sets known to be of this kind. */
-  static Set<String> empty() {
-    return EMPTY;
   }
 }
