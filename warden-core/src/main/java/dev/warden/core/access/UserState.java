@@ -22,7 +22,9 @@ public record UserState(
   public UserState {
     requests = List.copyOf(requests);
     locks = List.copyOf(locks);
-    for (AccessRequest request : requests) {
+    // Indexed rather than iterated: a replay builds a state for every decision it makes.
+    for (int i = 0; i < requests.size(); i++) {
+      AccessRequest request = requests.get(i);
       if (!request.user().equals(user.name())) {
         throw new IllegalArgumentException(
             "request " + request.id() + " belongs to " + request.user() + ", not " + user.name());
@@ -41,7 +43,8 @@ public record UserState(
 
   /** Whether a lock in force at {@code now} targets the request, its user or one of its roles. */
   public boolean isLocked(AccessRequest request, Instant now) {
-    for (Lock lock : locks) {
+    for (int i = 0; i < locks.size(); i++) {
+      Lock lock = locks.get(i);
       if (lock.inForceAt(now) && targets(lock.target(), request)) {
         return true;
       }

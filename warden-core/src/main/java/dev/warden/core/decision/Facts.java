@@ -1,9 +1,7 @@
 package dev.warden.core.decision;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What a decision was based on, recorded so the decision can be explained without the inputs.
@@ -24,9 +22,10 @@ public record Facts(
     int activeResources) {
 
   public Facts {
-    // Sorted, so that equal decisions also print and serialise the same in every run.
-    requestEnvironments = Collections.unmodifiableSortedSet(new TreeSet<>(requestEnvironments));
-    activeEnvironments = Collections.unmodifiableSortedSet(new TreeSet<>(activeEnvironments));
+    // Sorted, so that equal decisions also print and serialise the same in every run. The sets of
+    // the engine's placements are sorted and immutable already, and kept as they are.
+    requestEnvironments = SortedEnvironments.copyOf(requestEnvironments);
+    activeEnvironments = SortedEnvironments.copyOf(activeEnvironments);
   }
 
   /** The facts of a decision that used none, such as one about an unknown request. */

@@ -15,7 +15,6 @@ import dev.warden.core.policy.Resolve;
 import dev.warden.core.policy.Rule;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +42,9 @@ import org.jspecify.annotations.Nullable;
 public final class PolicyEngine {
 
   private final Policy policy;
+  // The policy's rules, as an array: a decision walks them twice, and indexing an array makes no
+  // iterator.
+  private final Rule[] rules;
   private final Rule.Custom[] customRules;
   private final Rule.ApprovalRateLimit[] approvalLimits;
   private final Rule.ExclusiveEnvironments[] separations;
@@ -52,11 +54,12 @@ public final class PolicyEngine {
 
   public PolicyEngine(Policy policy) {
     this.policy = policy;
+    this.rules = policy.rules().toArray(Rule[]::new);
     List<Rule.Custom> custom = new ArrayList<>();
     List<Rule.ApprovalRateLimit> approvals = new ArrayList<>();
     List<Rule.ExclusiveEnvironments> separating = new ArrayList<>();
     List<Rule.ActiveResourceLimit> limiting = new ArrayList<>();
-    for (Rule rule : policy.rules()) {
+    for (Rule rule : rules) {
       switch (rule) {
         case Rule.Custom c -> custom.add(c);
         case Rule.ApprovalRateLimit a -> approvals.add(a);
@@ -110,7 +113,9 @@ public final class PolicyEngine {
 
   private static AccessRequest find(UserState state, RequestId id) {
     String wanted = id.value();
-    for (AccessRequest request : state.requests()) {
+    List<AccessRequest> requests = state.requests();
+    for (int i = 0; i < requests.size(); i++) {
+      AccessRequest request = requests.get(i);
       if (request.id().value().equals(wanted)) {
         return request;
       }
@@ -135,10 +140,12 @@ public final class PolicyEngine {
     private final Instant now;
     private final EnvironmentIndex environments;
     private final List<Grant> active;
-    private final List<AccessRequest> alreadyLocked;
+    // Most users hold no locked grant, so this stays the shared empty list until one is found.
+    private List<AccessRequest> alreadyLocked = List.of();
 
     private final List<RuleMatch> matches = new ArrayList<>();
-    private final List<RuleError> errors = new ArrayList<>();
+    // Made on the first error: only custom rules can fail, and they rarely do.
+    private List<RuleError> errors = List.of();
 
     /** The grants this decision locks, in order; made on the first lock, as most lock nothing. */
     private @Nullable Map<RequestId, Action.Lock> locks;
@@ -150,13 +157,17 @@ public final class PolicyEngine {
       this.now = now;
       this.environments = environments;
       this.active = new ArrayList<>(state.requests().size());
-      this.alreadyLocked = new ArrayList<>();
       boolean sorted = true;
-      for (AccessRequest request : state.requests()) {
+      List<AccessRequest> requests = state.requests();
+      for (int i = 0; i < requests.size(); i++) {
+        AccessRequest request = requests.get(i);
         if (!request.isUnexpiredGrantAt(now)) {
           continue;
         }
         if (state.isLocked(request, now)) {
+          if (alreadyLocked.isEmpty()) {
+            alreadyLocked = new ArrayList<>(2);
+          }
           alreadyLocked.add(request);
           continue;
         }
@@ -274,7 +285,7 @@ public final class PolicyEngine {
       int before = matches.size();
       int custom = 0;
       int separation = 0;
-      for (Rule rule : policy.rules()) {
+      for (Rule rule : rules) {
         switch (rule) {
           case Rule.RequestResourceLimit limit -> checkRequestSize(request, limit);
           case Rule.MaxTtl maxTtl -> checkTtl(request, maxTtl);
@@ -383,7 +394,7 @@ public final class PolicyEngine {
       int before = matches.size();
       int custom = 0;
       int limit = 0;
-      for (Rule rule : policy.rules()) {
+      for (Rule rule : rules) {
         if (rule instanceof Rule.Custom c) {
           if (c.action() == CustomAction.ESCALATE && holds[custom]) {
             matches.add(new RuleMatch(c.name(), c.reason()));
@@ -619,7 +630,7 @@ public final class PolicyEngine {
           request == null ? null : request.id(),
           actions,
           matches.isEmpty() ? List.of() : matches,
-          errors.isEmpty() ? List.of() : errors,
+          errors,
           before,
           after(before, outcome, request, locksUser(tail)),
           facts);
@@ -657,7 +668,8 @@ public final class PolicyEngine {
 
       List<RequestId> stillActive = new ArrayList<>(active.size() + 1);
       List<AccessRequest> locked = new ArrayList<>(alreadyLocked);
-      for (Grant grant : active) {
+      for (int i = 0; i < active.size(); i++) {
+        Grant grant = active.get(i);
         if (userLocked || (locks != null && locks.containsKey(grant.request().id()))) {
           locked.add(grant.request());
         } else {
@@ -676,8 +688,8 @@ public final class PolicyEngine {
     private Facts facts(
         @Nullable AccessRequest request, Set<String> requestEnvironments, int otherPending) {
       int activeResources = 0;
-      for (Grant grant : active) {
-        activeResources += grant.request().resources().size();
+      for (int i = 0; i < active.size(); i++) {
+        activeResources += active.get(i).request().resources().size();
       }
       int approved = -1;
       for (int count : approvals()) {
@@ -688,37 +700,8 @@ public final class PolicyEngine {
           request == null ? 0 : request.resources().size(),
           otherPending,
           approved,
-          activeEnvironments(),
+          environments.environmentsOf(active),
           activeResources);
-    }
-
-    /**
-     * The union of the active grants' environments, built without a hash set: grants in the same
-     * environments share one placement of the index, so each of those is merged once.
-     */
-    private Set<String> activeEnvironments() {
-      long merged = 0;
-      String[] union = new String[4];
-      int size = 0;
-      for (Grant grant : active) {
-        Placement placement = grant.placement();
-        if (placement.id() >= 0 && placement.id() < Long.SIZE) {
-          long bit = 1L << placement.id();
-          if ((merged & bit) != 0) {
-            continue;
-          }
-          merged |= bit;
-        }
-        for (String environment : placement.environments()) {
-          if (indexOf(union, size, environment) < 0) {
-            if (size == union.length) {
-              union = Arrays.copyOf(union, size * 2);
-            }
-            union[size++] = environment;
-          }
-        }
-      }
-      return Set.of(Arrays.copyOf(union, size));
     }
 
     /**
@@ -728,7 +711,9 @@ public final class PolicyEngine {
      */
     private int countOtherPending(AccessRequest request) {
       int count = 0;
-      for (AccessRequest other : state.requests()) {
+      List<AccessRequest> requests = state.requests();
+      for (int i = 0; i < requests.size(); i++) {
+        AccessRequest other = requests.get(i);
         if (other.isPending() && madeBefore(other, request)) {
           count++;
         }
@@ -753,8 +738,9 @@ public final class PolicyEngine {
     private int approvalsWithin(Rule.ApprovalRateLimit limit) {
       Instant start = now.minus(limit.window());
       int count = 0;
-      for (AccessRequest request : state.requests()) {
-        Instant approved = request.approved();
+      List<AccessRequest> requests = state.requests();
+      for (int i = 0; i < requests.size(); i++) {
+        Instant approved = requests.get(i).approved();
         if (approved != null && approved.isAfter(start) && !approved.isAfter(now)) {
           count++;
         }
@@ -773,6 +759,9 @@ public final class PolicyEngine {
         try {
           holds[i] = customRules[i].condition().test(input);
         } catch (ConditionException e) {
+          if (errors.isEmpty()) {
+            errors = new ArrayList<>(1);
+          }
           errors.add(new RuleError(customRules[i].name(), e.getMessage()));
         }
       }
@@ -814,8 +803,8 @@ public final class PolicyEngine {
           .thenComparing(AccessRequest::id);
 
   private static boolean locksUser(List<Action> actions) {
-    for (Action action : actions) {
-      if (action instanceof Action.Lock lock && lock.target() instanceof LockTarget.User) {
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.Lock lock && lock.target() instanceof LockTarget.User) {
         return true;
       }
     }
@@ -851,16 +840,6 @@ public final class PolicyEngine {
       }
     }
     return listed;
-  }
-
-  /** The index of {@code value} among the first {@code size} of {@code values}, or -1. */
-  private static int indexOf(String[] values, int size, String value) {
-    for (int i = 0; i < size; i++) {
-      if (values[i] == value || values[i].equals(value)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static String joinAnd(List<String> items) {

@@ -78,6 +78,41 @@ class ReplayTest {
   }
 
   @Test
+  void acceptAll_againstRecordedDecisions_countsAndKeepsTheSameCasesAsAcceptOneByOne() {
+    Random random = new Random(7);
+    Outcome[] outcomes = {Outcome.APPROVE, Outcome.DENY, Outcome.ESCALATE};
+    List<RecordedRequest> history = new ArrayList<>();
+    for (RecordedRequest each : history(20_000, 300)) {
+      List<String> locks =
+          random.nextInt(10) == 0 ? List.of("r" + random.nextInt(20_000)) : List.of();
+      history.add(
+          new RecordedRequest(
+              each.request(),
+              each.at(),
+              new RecordedRequest.Recorded(
+                  outcomes[random.nextInt(outcomes.length)], List.of("some-rule"), locks)));
+    }
+    // Few cases fill up within the first batch; many span batches, and end part way through one.
+    for (int maxCases : new int[] {3, 2_500}) {
+      Replay oneByOne = new Replay(stricter, null, catalog, maxCases);
+      Replay batched = new Replay(stricter, null, catalog, maxCases);
+      ExecutorService unused = Executors.newSingleThreadExecutor();
+
+      history.forEach(oneByOne::accept);
+      try {
+        for (int i = 0; i < history.size(); i += 777) {
+          batched.acceptAll(history.subList(i, Math.min(history.size(), i + 777)), unused);
+        }
+      } finally {
+        unused.shutdownNow();
+      }
+
+      assertThat(batched.summary()).isEqualTo(oneByOne.summary());
+      assertThat(oneByOne.summary().cases()).hasSize(maxCases);
+    }
+  }
+
+  @Test
   void replay_againstRecordedDecisions_comparesWithWhatWasRecorded() {
     Replay replay = new Replay(policy, null, catalog, 10);
     AccessRequest request = pending("r1", "alice", T0, "prod-db");
