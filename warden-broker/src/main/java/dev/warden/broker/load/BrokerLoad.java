@@ -290,8 +290,10 @@ public final class BrokerLoad {
 
   /**
    * CPU time of this process's live threads split into the load's share (threads named {@code
-   * load-client-*} and the HTTP clients' {@code HttpClient-*} threads) and the broker's (all
-   * others).
+   * load-client-*}, which send each call and wait for its answer) and the broker's (all other
+   * platform threads). The HTTP client reads answers on virtual threads, and the JVM reports a
+   * virtual thread's CPU time only as its carrier's, so that part of the clients' work is counted
+   * with the broker's virtual threads under the carriers; the whole-process figure is exact.
    */
   private record CpuShares(long brokerNanos, long clientNanos, long processNanos) {
 
@@ -312,7 +314,7 @@ public final class BrokerLoad {
           continue;
         }
         String name = thread.getValue();
-        if (name.startsWith("load-client-") || name.startsWith("HttpClient-")) {
+        if (name.startsWith("load-client-")) {
           client += cpu;
         } else {
           broker += cpu;
