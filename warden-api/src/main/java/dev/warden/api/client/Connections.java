@@ -9,8 +9,9 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * The pooled HTTPS connections to one broker behind a {@link BrokerClient} and all its {@link
@@ -20,8 +21,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * command makes one and exits, the watcher makes a new one on every certificate renewal and drops
  * the old one). To keep that contract the Jetty client is stopped either by {@link #close()} or,
  * when nobody closed it, once this object is no longer reachable: every client, view and open
- * stream holds it, and none of Jetty's own threads does. All of Jetty's threads are virtual or
- * daemon threads, so an unclosed client never keeps a process alive.
+ * stream holds it, and none of Jetty's own threads does. All of Jetty's threads are daemon threads,
+ * so an unclosed client never keeps a process alive.
  */
 final class Connections implements AutoCloseable {
 
@@ -69,17 +70,29 @@ final class Connections implements AutoCloseable {
     ssl.setEndpointIdentificationAlgorithm("HTTPS");
 
     String name = "warden-client-" + NUMBER.incrementAndGet();
-    // Every task on a virtual thread, the selector included: a call blocks its own (virtual)
-    // thread until its answer is complete, so a thread that reads an answer only hands it over
-    // and nothing here needs a platform thread of its own.
-    VirtualThreadPool threads = new VirtualThreadPool();
+    // A few platform threads, of which the selector holds one and does nearly all the work (see
+    // the invocation type below); the callers are the virtual threads. Jetty's VirtualThreadPool
+    // was measured too: with the selector itself a virtual thread, under load it waited its turn
+    // behind thousands of runnable callers (the watcher's user threads), and every answer with
+    // it, which put seconds on warden bench's latency. Daemon threads, for the class comment's
+    // reason.
+    QueuedThreadPool threads = new QueuedThreadPool(8, 1);
     threads.setName(name);
+    threads.setDaemon(true);
+    threads.setReservedThreads(0);
     ClientConnector connector = new ClientConnector();
     connector.setSslContextFactory(ssl);
     connector.setSelectors(1);
+    connector.setTCPNoDelay(true);
     connector.setExecutor(threads);
 
-    HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+    HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+    // Answers are read, parsed and handed over on the selector's own thread instead of a task
+    // per read: no listener of BrokerClient's blocks (a buffered answer completes a future, a
+    // streamed one queues its chunks for the reader's thread), and the hand-over is most of the
+    // client's cost per call when every call is small.
+    transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+    HttpClient http = new HttpClient(transport);
     http.setName(name);
     http.setExecutor(threads);
     // Jetty's default timer thread is not a daemon; this one is, for the reason in the class
