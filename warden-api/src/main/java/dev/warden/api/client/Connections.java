@@ -111,6 +111,10 @@ final class Connections implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the HTTP client could not start: " + e, e);
     }
+    // Jetty's protocol handlers (installed by start) act on some statuses before the caller sees
+    // them: one fails a 401 that carries no WWW-Authenticate challenge, which the broker's problem
+    // answers never do. Every status goes to BrokerClient as it came, to become a problem.
+    http.getProtocolHandlers().clear();
     return new Connections(http);
   }
 
