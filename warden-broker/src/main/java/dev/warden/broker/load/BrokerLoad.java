@@ -290,10 +290,8 @@ public final class BrokerLoad {
 
   /**
    * CPU time of this process's live threads split into the load's share (threads named {@code
-   * load-client-*}, which send each call and wait for its answer) and the broker's (all other
-   * platform threads). The HTTP client reads answers on virtual threads, and the JVM reports a
-   * virtual thread's CPU time only as its carrier's, so that part of the clients' work is counted
-   * with the broker's virtual threads under the carriers; the whole-process figure is exact.
+   * load-client-*}, which send each call and wait for its answer, and the HTTP clients' {@code
+   * warden-client-*} threads, which read the answers) and the broker's (all others).
    */
   private record CpuShares(long brokerNanos, long clientNanos, long processNanos) {
 
@@ -314,7 +312,7 @@ public final class BrokerLoad {
           continue;
         }
         String name = thread.getValue();
-        if (name.startsWith("load-client-")) {
+        if (name.startsWith("load-client-") || name.startsWith("warden-client-")) {
           client += cpu;
         } else {
           broker += cpu;
