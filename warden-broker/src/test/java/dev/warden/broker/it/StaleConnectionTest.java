@@ -104,6 +104,22 @@ class StaleConnectionTest {
             "1 GET /healthz", "1 POST /v1/requests/r-1/reviews", "2 POST /v1/requests/r-1/reviews");
   }
 
+  /** A watch is opened through a stream listener and a connection of its own on the retry. */
+  @Test
+  void watch_onConnectionClosedBeforeAnswer_isOpenedAgain_andItsProblemReachesTheCaller() {
+    broker.dropSecondRequestOfFirstConnection();
+    client.healthy();
+
+    assertThatThrownBy(() -> client.watch(7))
+        .isInstanceOf(ProblemException.ConflictException.class)
+        .hasMessageContaining("no longer pending");
+    assertThat(broker.seen())
+        .containsExactly(
+            "1 GET /healthz",
+            "1 GET /v1/watch?resourceVersion=7",
+            "2 GET /v1/watch?resourceVersion=7");
+  }
+
   @Test
   void lockWithId_onConnectionClosedBeforeAnswer_isSentAgain() {
     broker.dropSecondRequestOfFirstConnection();
