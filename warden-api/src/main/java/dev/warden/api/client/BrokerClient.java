@@ -69,11 +69,12 @@ import org.jspecify.annotations.Nullable;
  * of its own answer read, is sent again once on a new connection when sending it twice is harmless:
  * a read; a review (a second one answers 409, which callers take as "the request moved on", as they
  * must when another reviewer was first); a lock that names its id (a second one answers 200 with
- * the same lock); and any call whose request was not yet written out, which the broker cannot have
- * seen. Creating an access request is not repeated once it was written: the broker has no
- * idempotency key for it, and a broker that read the request and then went down before answering
- * would get a second request of the same content. Such a failure is reported as a {@link
- * BrokerUnreachableException} that says the request may have been created.
+ * the same lock). Nothing else is repeated, request creation above all: the broker has no
+ * idempotency key for it, and the same failure is what a broker that read the request and went down
+ * before answering looks like, so a repeat could create a second request of the same content.
+ * Whether the request's bytes had left the client is no help: Jetty may fail the exchange before it
+ * reports them written, though the broker read them. Such a failure is reported as a {@link
+ * BrokerUnreachableException} that says the broker may have carried the call out.
  */
 public final class BrokerClient implements AutoCloseable {
 
@@ -458,20 +459,18 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   /**
-   * One try at a call, and what is known about how far it got: whether it went out on a connection
-   * that had carried answers before, whether its request was written, whether its answer began.
+   * One try at a call, and what is known about how far it got: whether it went out on a connection,
+   * one that had carried answers before or a new one, and whether its answer began.
    */
   private final class Attempt {
     private final Request request;
     private volatile boolean reused;
     private volatile boolean sent;
-    private volatile boolean written;
     private volatile boolean answered;
 
     Attempt(Request request) {
       this.request = request;
       request.onRequestBegin(this::begun);
-      request.onRequestCommit(r -> written = true);
       request.onResponseBegin(r -> answered = true);
     }
 
@@ -553,10 +552,7 @@ public final class BrokerClient implements AutoCloseable {
 
     /** Whether the failure is the stale-connection case the class comment describes. */
     boolean mayRepeat(Call call, Failed failed) {
-      return failed.getCause() instanceof IOException
-          && reused
-          && !answered
-          && (call.repeatable() || !written);
+      return failed.getCause() instanceof IOException && reused && !answered && call.repeatable();
     }
   }
 
@@ -579,7 +575,7 @@ public final class BrokerClient implements AutoCloseable {
       return new BrokerUnreachableException(prefix + why, never);
     }
     String why = e instanceof TimeoutException ? "no answer within " + timeout : e.toString();
-    if (attempt.written && !call.repeatable()) {
+    if (!call.repeatable()) {
       why += "; the broker may have carried it out";
     }
     return new BrokerUnreachableException(prefix + why, e);

@@ -74,8 +74,9 @@ final class Connections implements AutoCloseable {
     // the invocation type below); the callers are the virtual threads. Jetty's VirtualThreadPool
     // was measured too: with the selector itself a virtual thread, under load it waited its turn
     // behind thousands of runnable callers (the watcher's user threads), and every answer with
-    // it, which put seconds on warden bench's latency. Daemon threads, for the class comment's
-    // reason.
+    // it: warden bench's p50 was 2.2 and 3.8 s in two runs with it, 34 ms with this pool (on a
+    // machine loaded by other work, which made the two a little less comparable). Daemon
+    // threads, for the class comment's reason.
     QueuedThreadPool threads = new QueuedThreadPool(8, 1);
     threads.setName(name);
     threads.setDaemon(true);
@@ -89,8 +90,8 @@ final class Connections implements AutoCloseable {
     HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
     // Answers are read, parsed and handed over on the selector's own thread instead of a task
     // per read: no listener of BrokerClient's blocks (a buffered answer completes a future, a
-    // streamed one queues its chunks for the reader's thread), and the hand-over is most of the
-    // client's cost per call when every call is small.
+    // streamed one queues its chunks for the reader's thread), and each answer then costs one
+    // thread wake-up (the caller's) instead of two.
     transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
     HttpClient http = new HttpClient(transport);
     http.setName(name);
@@ -104,8 +105,6 @@ final class Connections implements AutoCloseable {
     http.setMaxRequestsQueuedPerDestination(MAX_QUEUED);
     http.setFollowRedirects(false);
     http.setUserAgentField(null);
-    // The broker answers JSON uncompressed; not offering gzip saves a header and a decoder.
-    http.getContentDecoderFactories().clear();
     try {
       http.start();
     } catch (Exception e) {
@@ -115,6 +114,8 @@ final class Connections implements AutoCloseable {
     // them: one fails a 401 that carries no WWW-Authenticate challenge, which the broker's problem
     // answers never do. Every status goes to BrokerClient as it came, to become a problem.
     http.getProtocolHandlers().clear();
+    // The broker answers JSON uncompressed; not offering gzip saves a header and a decoder.
+    http.getContentDecoderFactories().clear();
     return new Connections(http);
   }
 
