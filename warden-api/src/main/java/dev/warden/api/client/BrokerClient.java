@@ -24,21 +24,29 @@ import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.UserName;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Reference;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.Connection;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,8 +57,26 @@ import org.jspecify.annotations.Nullable;
  * one). An error answer is thrown as a {@link ProblemException} subclass carrying the problem
  * detail; a broker that cannot be reached or does not answer in time as a {@link
  * BrokerUnreachableException}.
+ *
+ * <p>Calls block the calling thread, which is meant to be a virtual one; connections are pooled (at
+ * most {@value Connections#MAX_CONNECTIONS} to the broker). {@link #close()} releases them at once;
+ * a client nobody closes releases them once it, its views and its streams are unreachable.
+ *
+ * <p><b>A call on a connection the broker had just closed is made once more.</b> A pooled
+ * connection can be closed by the broker (its idle limit, a restart, a cut network) at the moment a
+ * call goes out on it; the call then fails before any answer arrives, though the broker never saw
+ * it. Such a call, one that failed on a connection that had already carried an answer, with no byte
+ * of its own answer read, is sent again once on a new connection when sending it twice is harmless:
+ * a read; a review (a second one answers 409, which callers take as "the request moved on", as they
+ * must when another reviewer was first); a lock that names its id (a second one answers 200 with
+ * the same lock). Nothing else is repeated, request creation above all: the broker has no
+ * idempotency key for it, and the same failure is what a broker that read the request and went down
+ * before answering looks like, so a repeat could create a second request of the same content.
+ * Whether the request's bytes had left the client is no help: Jetty may fail the exchange before it
+ * reports them written, though the broker read them. Such a failure is reported as a {@link
+ * BrokerUnreachableException} that says the broker may have carried the call out.
  */
-public final class BrokerClient {
+public final class BrokerClient implements AutoCloseable {
 
   /** How long a call waits unless told otherwise. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -60,13 +86,22 @@ public final class BrokerClient {
 
   private static final String JSON = "application/json";
 
+  /**
+   * The largest answer read into memory. The largest the broker sends are event and identity lists;
+   * listings of requests are streamed and have no such limit.
+   */
+  private static final int MAX_ANSWER = 64 << 20;
+
+  /** The largest error answer read from a stream that was expected to be a listing or a watch. */
+  private static final int MAX_ERROR_ANSWER = 1 << 20;
+
   private final URI base;
-  private final HttpClient http;
+  private final Connections connections;
   private final Duration timeout;
 
-  private BrokerClient(URI base, HttpClient http, Duration timeout) {
+  private BrokerClient(URI base, Connections connections, Duration timeout) {
     this.base = base;
-    this.http = http;
+    this.connections = connections;
     this.timeout = timeout;
   }
 
@@ -85,27 +120,15 @@ public final class BrokerClient {
     return connect(base, identity.sslContext(), DEFAULT_TIMEOUT);
   }
 
-  /** A client over a TLS context set up by the caller; the context must hold a client key. */
+  /**
+   * A client over a TLS context set up by the caller; the context must hold a client key. The
+   * broker's certificate must chain to a CA the context trusts and name the host of {@code base}.
+   */
   public static BrokerClient connect(URI base, SSLContext tls, Duration timeout) {
     if (!"https".equals(base.getScheme())) {
       throw new IllegalArgumentException("the broker is served over https only, not " + base);
     }
-    SSLParameters parameters = tls.getDefaultSSLParameters();
-    parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-    // Answers are completed on the client's selector thread instead of being handed to a pool
-    // thread first: every call here is a blocking send of a small body whose answer is read into
-    // memory, so no callback blocks, and the hand-over cost about half of the client's CPU per
-    // call and a thread wake-up on every answer.
-    HttpClient http =
-        HttpClient.newBuilder()
-            .executor(Runnable::run)
-            .version(HttpClient.Version.HTTP_1_1)
-            .sslContext(tls)
-            .sslParameters(parameters)
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    return new BrokerClient(stripSlash(base), http, timeout);
+    return new BrokerClient(stripSlash(base), Connections.start(tls, timeout), timeout);
   }
 
   /** A view of this client whose calls wait at most {@code callTimeout}; shares connections. */
@@ -113,7 +136,7 @@ public final class BrokerClient {
     if (callTimeout.isNegative() || callTimeout.isZero()) {
       throw new IllegalArgumentException("a timeout must be positive, not " + callTimeout);
     }
-    return new BrokerClient(base, http, callTimeout);
+    return new BrokerClient(base, connections, callTimeout);
   }
 
   public URI base() {
@@ -124,19 +147,28 @@ public final class BrokerClient {
     return timeout;
   }
 
+  /**
+   * Closes the client's connections, those of its views and open streams included, and stops its
+   * threads. Calls in flight fail. Idempotent.
+   */
+  @Override
+  public void close() {
+    connections.close();
+  }
+
   /** Whether the broker process is up ({@code GET /healthz}). */
   public boolean healthy() {
-    return send("GET /healthz", get("/healthz")).status() == 200;
+    return send(get("GET /healthz", "/healthz")).status() == 200;
   }
 
   /** Whether the broker can serve ({@code GET /readyz}): its store and catalog are usable. */
   public boolean ready() {
-    return send("GET /readyz", get("/readyz")).status() == 200;
+    return send(get("GET /readyz", "/readyz")).status() == 200;
   }
 
   /** Who the broker takes this client for, and what it may do. */
   public WhoAmI whoami() {
-    return decode("GET /v1/whoami", expect("GET /v1/whoami", get("/v1/whoami"), 200), WhoAmI.class);
+    return call(get("GET /v1/whoami", "/v1/whoami"), 200, WhoAmI.class);
   }
 
   /**
@@ -148,16 +180,13 @@ public final class BrokerClient {
    *     403 for a locked identity, 400 for a bad signing request
    */
   public RenewedCertificate renew(String csr) {
-    return call(
-        "POST /v1/identity/renew",
-        post("/v1/identity/renew", new RenewRequest(csr)),
-        200,
-        RenewedCertificate.class);
+    Call call = post("POST /v1/identity/renew", "/v1/identity/renew", new RenewRequest(csr), false);
+    return call(call, 200, RenewedCertificate.class);
   }
 
   /** Every identity the broker's CA issued, with its certificates, last call and locks. */
   public IdentityList identities() {
-    return call("GET /v1/identities", get("/v1/identities"), 200, IdentityList.class);
+    return call(get("GET /v1/identities", "/v1/identities"), 200, IdentityList.class);
   }
 
   /**
@@ -166,27 +195,29 @@ public final class BrokerClient {
    * @throws ProblemException.NotFoundException when the CA never issued one of that name
    */
   public IdentityObject identity(String name) {
-    return call(
-        "GET /v1/identities/{name}",
-        get("/v1/identities/" + encode(name)),
-        200,
-        IdentityObject.class);
+    Call call = get("GET /v1/identities/{name}", "/v1/identities/" + encode(name));
+    return call(call, 200, IdentityObject.class);
   }
 
   /** Deletes an identity: none of its certificates is accepted any more, nor renewed. */
   public void deleteIdentity(String name) {
-    HttpRequest request = builder("/v1/identities/" + encode(name)).DELETE().build();
-    expect("DELETE /v1/identities/{name}", request, 200);
+    expect(delete("DELETE /v1/identities/{name}", "/v1/identities/" + encode(name)), 200);
   }
 
   /** The catalog in force. */
   public CatalogObject catalog() {
-    return call("GET /v1/catalog", get("/v1/catalog"), 200, CatalogObject.class);
+    return call(get("GET /v1/catalog", "/v1/catalog"), 200, CatalogObject.class);
   }
 
-  /** Creates an access request; 201. Unknown roles or resources and a locked user throw. */
+  /**
+   * Creates an access request; 201. Unknown roles or resources and a locked user throw.
+   *
+   * @throws BrokerUnreachableException also when the connection broke after the request was sent:
+   *     it may then have been created, and it is not sent again (see the class comment)
+   */
   public RequestObject createRequest(NewRequest request) {
-    return call("POST /v1/requests", post("/v1/requests", request), 201, RequestObject.class);
+    Call call = post("POST /v1/requests", "/v1/requests", request, false);
+    return call(call, 201, RequestObject.class);
   }
 
   /** Lists requests, optionally only those in {@code state} or of {@code user}. */
@@ -217,7 +248,7 @@ public final class BrokerClient {
       query.add("user=" + encode(user.value()));
     }
     String path = "/v1/requests" + (query.isEmpty() ? "" : "?" + String.join("&", query));
-    return streamListing("GET /v1/requests", get(path), RequestObject.class, each);
+    return streamListing(get("GET /v1/requests", path), RequestObject.class, each);
   }
 
   /** Lists every request the caller may see. */
@@ -231,11 +262,8 @@ public final class BrokerClient {
    * @throws ProblemException.NotFoundException when there is none with that id
    */
   public RequestObject getRequest(RequestId id) {
-    return call(
-        "GET /v1/requests/{id}",
-        get("/v1/requests/" + encode(id.value())),
-        200,
-        RequestObject.class);
+    Call call = get("GET /v1/requests/{id}", "/v1/requests/" + encode(id.value()));
+    return call(call, 200, RequestObject.class);
   }
 
   /**
@@ -246,16 +274,19 @@ public final class BrokerClient {
    */
   public RequestObject review(RequestId id, NewReview review) {
     String path = "/v1/requests/" + encode(id.value()) + "/reviews";
-    return call("POST /v1/requests/{id}/reviews", post(path, review), 200, RequestObject.class);
+    // Repeatable: a review sent twice is refused the second time with 409, as one that came after
+    // another reviewer's is.
+    Call call = post("POST /v1/requests/{id}/reviews", path, review, true);
+    return call(call, 200, RequestObject.class);
   }
 
   public LockList listLocks() {
-    return call("GET /v1/locks", get("/v1/locks"), 200, LockList.class);
+    return call(get("GET /v1/locks", "/v1/locks"), 200, LockList.class);
   }
 
   public LockObject getLock(LockId id) {
-    return call(
-        "GET /v1/locks/{id}", get("/v1/locks/" + encode(id.value())), 200, LockObject.class);
+    Call call = get("GET /v1/locks/{id}", "/v1/locks/" + encode(id.value()));
+    return call(call, 200, LockObject.class);
   }
 
   /**
@@ -264,29 +295,30 @@ public final class BrokerClient {
    * @throws ProblemException.ConflictException when a lock with that id exists with other content
    */
   public LockResult createLock(NewLock lock) {
-    Answer answer = send("POST /v1/locks", post("/v1/locks", lock));
+    // Repeatable only with an id: the broker then answers a second one with 200 and the same
+    // lock, where without one it would make a second lock.
+    Call call = post("POST /v1/locks", "/v1/locks", lock, lock.id() != null);
+    Answer answer = send(call);
     if (answer.status() != 200 && answer.status() != 201) {
-      throw problem("POST /v1/locks", answer);
+      throw problem(call.name(), answer);
     }
-    return new LockResult(
-        decode("POST /v1/locks", answer, LockObject.class), answer.status() == 201);
+    return new LockResult(decode(call.name(), answer, LockObject.class), answer.status() == 201);
   }
 
   /** Removes a lock. */
   public void deleteLock(LockId id) {
-    HttpRequest request = builder("/v1/locks/" + encode(id.value())).DELETE().build();
-    expect("DELETE /v1/locks/{id}", request, 200);
+    expect(delete("DELETE /v1/locks/{id}", "/v1/locks/" + encode(id.value())), 200);
   }
 
   /** What a user can use right now: active grants and the locks in force that touch them. */
   public AccessView access(UserName user) {
-    return call(
-        "GET /v1/access/{user}", get("/v1/access/" + encode(user.value())), 200, AccessView.class);
+    Call call = get("GET /v1/access/{user}", "/v1/access/" + encode(user.value()));
+    return call(call, 200, AccessView.class);
   }
 
   /** The audit trail after {@code since}, oldest first. */
   public EventList events(long since) {
-    return call("GET /v1/events", get("/v1/events?since=" + since), 200, EventList.class);
+    return call(get("GET /v1/events", "/v1/events?since=" + since), 200, EventList.class);
   }
 
   /**
@@ -298,14 +330,12 @@ public final class BrokerClient {
    *     the broker keeps: list again and watch from the list's version
    */
   public WatchStream watch(long resourceVersion, Duration idle) {
-    String call = "GET /v1/watch";
-    HttpRequest request = get("/v1/watch?resourceVersion=" + resourceVersion);
-    HttpResponse<InputStream> response = open(call, request);
-    if (response.statusCode() != 200) {
-      byte[] body = readAll(call, response.body());
-      throw problem(call, new Answer(response.statusCode(), body));
+    Call call = get("GET /v1/watch", "/v1/watch?resourceVersion=" + resourceVersion);
+    Opened opened = open(call);
+    if (opened.status() != 200) {
+      throw problem(call.name(), new Answer(opened.status(), readError(call, opened.body())));
     }
-    return WatchStream.open(response.body(), resourceVersion, idle);
+    return WatchStream.open(opened.body(), resourceVersion, idle, connections);
   }
 
   /** Opens a watch with the default idle limit. */
@@ -313,27 +343,35 @@ public final class BrokerClient {
     return watch(resourceVersion, DEFAULT_WATCH_IDLE);
   }
 
-  private <T> long streamListing(
-      String call, HttpRequest request, Class<T> itemType, Consumer<? super T> each) {
-    HttpResponse<InputStream> response = open(call, request);
-    if (response.statusCode() != 200) {
-      throw problem(call, new Answer(response.statusCode(), readAll(call, response.body())));
+  private <T> long streamListing(Call call, Class<T> itemType, Consumer<? super T> each) {
+    Opened opened = open(call);
+    if (opened.status() != 200) {
+      throw problem(call.name(), new Answer(opened.status(), readError(call, opened.body())));
     }
-    IdleLimitedStream body = IdleLimitedStream.of(response.body(), timeout);
+    IdleLimitedStream body = IdleLimitedStream.of(opened.body(), timeout);
     try {
       return Json.readListing(body, itemType, each);
     } catch (JsonInputException | IOException e) {
       if (body.stalled()) {
         throw new BrokerUnreachableException(
-            call + " to " + base + " sent nothing for longer than " + timeout + " mid-answer", e);
+            call.name()
+                + " to "
+                + base
+                + " sent nothing for longer than "
+                + timeout
+                + " mid-answer",
+            e);
       }
       if (e instanceof IOException broken) {
-        throw new BrokerUnreachableException(call + " broke off while answering: " + e, broken);
+        throw new BrokerUnreachableException(
+            call.name() + " broke off while answering: " + e, broken);
       }
       throw new BrokerException(
-          call + " answered 200 with a body that does not fit: " + e.getMessage());
+          call.name() + " answered 200 with a body that does not fit: " + e.getMessage());
     } finally {
       closeQuietly(body);
+      // The connections must outlive the reading, though nothing below mentions them.
+      Reference.reachabilityFence(connections);
     }
   }
 
@@ -345,49 +383,202 @@ public final class BrokerClient {
     }
   }
 
-  private HttpResponse<InputStream> open(String call, HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw unreachable(call, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BrokerUnreachableException(call + " was interrupted");
-    }
+  private <T> T call(Call call, int status, Class<T> type) {
+    return decode(call.name(), expect(call, status), type);
   }
 
-  private <T> T call(String call, HttpRequest request, int status, Class<T> type) {
-    return decode(call, expect(call, request, status), type);
-  }
-
-  private Answer expect(String call, HttpRequest request, int status) {
-    Answer answer = send(call, request);
+  private Answer expect(Call call, int status) {
+    Answer answer = send(call);
     if (answer.status() != status) {
-      throw problem(call, answer);
+      throw problem(call.name(), answer);
     }
     return answer;
   }
 
-  private Answer send(String call, HttpRequest request) {
+  /** Sends a call whose answer is read into memory, once more if it met a stale connection. */
+  private Answer send(Call call) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Attempt first = new Attempt(request(call, timeout.toNanos()));
     try {
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      return new Answer(response.statusCode(), response.body());
-    } catch (IOException e) {
-      throw unreachable(call, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BrokerUnreachableException(call + " was interrupted");
+      return first.complete(first.buffered());
+    } catch (Failed failed) {
+      if (!first.mayRepeat(call, failed)) {
+        throw unreachable(call, first, failed.getCause());
+      }
+    }
+    Attempt second = new Attempt(request(call, remaining(deadline)));
+    try {
+      return second.complete(second.bufferedOnNewConnection());
+    } catch (Failed failed) {
+      throw unreachable(call, second, failed.getCause());
     }
   }
 
-  private BrokerUnreachableException unreachable(String call, IOException e) {
-    String why =
-        switch (e) {
-          case HttpTimeoutException t -> "no answer within " + timeout;
-          case ConnectException c -> "cannot connect";
-          default -> e.toString();
-        };
-    return new BrokerUnreachableException(call + " to " + base + " failed: " + why, e);
+  /** Opens a call whose answer is streamed, once more if it met a stale connection. */
+  private Opened open(Call call) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // No idle limit of Jetty's own on a stream: only the reader can tell a broker that stopped
+    // sending (IdleLimitedStream and WatchStream judge that) from a consumer that takes its time.
+    Attempt first = new Attempt(request(call, 0).idleTimeout(0, TimeUnit.MILLISECONDS));
+    try {
+      return first.streamed(remaining(deadline), false);
+    } catch (Failed failed) {
+      if (!first.mayRepeat(call, failed)) {
+        throw unreachable(call, first, failed.getCause());
+      }
+    }
+    Attempt second = new Attempt(request(call, 0).idleTimeout(0, TimeUnit.MILLISECONDS));
+    try {
+      return second.streamed(remaining(deadline), true);
+    } catch (Failed failed) {
+      throw unreachable(call, second, failed.getCause());
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
+  }
+
+  /** A Jetty request for {@code call}; {@code totalNanos} bounds the whole exchange unless 0. */
+  private Request request(Call call, long totalNanos) {
+    Request request =
+        connections
+            .http()
+            .newRequest(base + call.path())
+            .method(call.method())
+            .headers(headers -> headers.put(HttpHeader.ACCEPT, JSON));
+    if (totalNanos > 0) {
+      request.timeout(
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(totalNanos)), TimeUnit.MILLISECONDS);
+    }
+    byte[] body = call.body();
+    if (body != null) {
+      request.body(new BytesRequestContent(JSON, body));
+    }
+    return request;
+  }
+
+  /**
+   * One try at a call, and what is known about how far it got: whether it went out on a connection,
+   * one that had carried answers before or a new one, and whether its answer began.
+   */
+  private final class Attempt {
+    private final Request request;
+    private volatile boolean reused;
+    private volatile boolean sent;
+    private volatile boolean answered;
+
+    Attempt(Request request) {
+      this.request = request;
+      request.onRequestBegin(this::begun);
+      request.onResponseBegin(r -> answered = true);
+    }
+
+    private void begun(Request request) {
+      sent = true;
+      // HTTP/1.1 connections count the answers they carried; one with none is new.
+      reused =
+          request.getConnection() instanceof org.eclipse.jetty.io.Connection connection
+              && connection.getMessagesIn() > 0;
+    }
+
+    ContentResponse buffered() throws Failed {
+      return await(new CompletableResponseListener(request, MAX_ANSWER).send());
+    }
+
+    ContentResponse bufferedOnNewConnection() throws Failed {
+      Connection connection = newConnection(request.getTimeout());
+      return await(new CompletableResponseListener(request, MAX_ANSWER).send(connection));
+    }
+
+    Answer complete(ContentResponse response) {
+      return new Answer(response.getStatus(), response.getContent());
+    }
+
+    Opened streamed(long waitNanos, boolean newConnection) throws Failed {
+      InputStreamResponseListener listener = new InputStreamResponseListener();
+      if (newConnection) {
+        newConnection(TimeUnit.NANOSECONDS.toMillis(waitNanos)).send(request, listener);
+      } else {
+        request.send(listener);
+      }
+      try {
+        Response response = listener.get(waitNanos, TimeUnit.NANOSECONDS);
+        return new Opened(response.getStatus(), listener.getInputStream());
+      } catch (ExecutionException e) {
+        throw new Failed(e.getCause());
+      } catch (TimeoutException e) {
+        request.abort(e);
+        throw new Failed(e);
+      } catch (InterruptedException e) {
+        request.abort(e);
+        Thread.currentThread().interrupt();
+        throw new Failed(e);
+      }
+    }
+
+    /**
+     * A connection of its own for the second try, closed when the exchange ends, so that the try
+     * cannot pick another stale one from the pool (after a broker restart, all of them are).
+     */
+    private Connection newConnection(long waitMillis) throws Failed {
+      Connection connection =
+          await(connections.http().resolveDestination(request).newConnection(), waitMillis);
+      request.onComplete(result -> connection.close());
+      return connection;
+    }
+
+    private <T> T await(java.util.concurrent.Future<T> future) throws Failed {
+      return await(future, 0);
+    }
+
+    private <T> T await(java.util.concurrent.Future<T> future, long waitMillis) throws Failed {
+      try {
+        return waitMillis > 0 ? future.get(waitMillis, TimeUnit.MILLISECONDS) : future.get();
+      } catch (ExecutionException e) {
+        throw new Failed(e.getCause());
+      } catch (TimeoutException e) {
+        future.cancel(true);
+        throw new Failed(e);
+      } catch (InterruptedException e) {
+        request.abort(e);
+        future.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new Failed(e);
+      } finally {
+        Reference.reachabilityFence(connections);
+      }
+    }
+
+    /** Whether the failure is the stale-connection case the class comment describes. */
+    boolean mayRepeat(Call call, Failed failed) {
+      return failed.getCause() instanceof IOException && reused && !answered && call.repeatable();
+    }
+  }
+
+  private BrokerUnreachableException unreachable(Call call, Attempt attempt, Throwable e) {
+    if (e instanceof InterruptedException) {
+      return new BrokerUnreachableException(call.name() + " was interrupted");
+    }
+    String prefix = call.name() + " to " + base + " failed: ";
+    if (!attempt.sent) {
+      // The request never went out on a connection, so the broker cannot have acted on it;
+      // callers tell that from a lost answer by this cause.
+      ConnectException never =
+          new ConnectException(
+              e instanceof TimeoutException ? "no connection in time" : e.toString());
+      never.initCause(e);
+      String why =
+          e instanceof TimeoutException
+              ? "no connection within " + timeout
+              : "cannot connect (" + e.getMessage() + ")";
+      return new BrokerUnreachableException(prefix + why, never);
+    }
+    String why = e instanceof TimeoutException ? "no answer within " + timeout : e.toString();
+    if (!call.repeatable()) {
+      why += "; the broker may have carried it out";
+    }
+    return new BrokerUnreachableException(prefix + why, e);
   }
 
   private static <T> T decode(String call, Answer answer, Class<T> type) {
@@ -419,27 +610,24 @@ public final class BrokerClient {
     return ProblemException.of(call, problem);
   }
 
-  private static byte[] readAll(String call, InputStream body) {
+  private static byte[] readError(Call call, InputStream body) {
     try (InputStream in = body) {
-      return in.readNBytes(1 << 20);
+      return in.readNBytes(MAX_ERROR_ANSWER);
     } catch (IOException e) {
-      throw new BrokerUnreachableException(call + " broke off while answering: " + e, e);
+      throw new BrokerUnreachableException(call.name() + " broke off while answering: " + e, e);
     }
   }
 
-  private HttpRequest get(String path) {
-    return builder(path).GET().build();
+  private static Call get(String name, String path) {
+    return new Call(name, HttpMethod.GET, path, null, true);
   }
 
-  private HttpRequest post(String path, Object body) {
-    return builder(path)
-        .header("Content-Type", JSON)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)))
-        .build();
+  private static Call delete(String name, String path) {
+    return new Call(name, HttpMethod.DELETE, path, null, false);
   }
 
-  private HttpRequest.Builder builder(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", JSON);
+  private static Call post(String name, String path, Object body, boolean repeatable) {
+    return new Call(name, HttpMethod.POST, path, Json.write(body), repeatable);
   }
 
   private static String encode(String segment) {
@@ -451,5 +639,21 @@ public final class BrokerClient {
     return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : base;
   }
 
+  /**
+   * What to send. {@code repeatable} says whether sending it twice is harmless, which decides the
+   * retry on a stale connection (see the class comment).
+   */
+  private record Call(
+      String name, HttpMethod method, String path, byte @Nullable [] body, boolean repeatable) {}
+
   private record Answer(int status, byte[] body) {}
+
+  private record Opened(int status, InputStream body) {}
+
+  /** A try that ended without an answer; the cause says why. */
+  private static final class Failed extends Exception {
+    Failed(Throwable cause) {
+      super(cause);
+    }
+  }
 }

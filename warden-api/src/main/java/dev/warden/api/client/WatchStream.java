@@ -34,19 +34,32 @@ public final class WatchStream implements AutoCloseable {
 
   private final InputStream body;
   private final Duration idle;
+
+  /**
+   * What must stay reachable while the stream is read: the client's connections, which are released
+   * once nothing holds them (see {@link BrokerClient}). Held, never read.
+   */
+  @SuppressWarnings("unused")
+  private final @Nullable Object owner;
+
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
   private volatile boolean closed;
   private long resourceVersion;
   private @Nullable BrokerException failure;
 
-  private WatchStream(InputStream body, long from, Duration idle) {
+  private WatchStream(InputStream body, long from, Duration idle, @Nullable Object owner) {
     this.body = body;
     this.resourceVersion = from;
     this.idle = idle;
+    this.owner = owner;
   }
 
   static WatchStream open(InputStream body, long from, Duration idle) {
-    WatchStream stream = new WatchStream(body, from, idle);
+    return open(body, from, idle, null);
+  }
+
+  static WatchStream open(InputStream body, long from, Duration idle, @Nullable Object owner) {
+    WatchStream stream = new WatchStream(body, from, idle, owner);
     Thread.ofVirtual().name("warden-watch-reader").start(stream::read);
     return stream;
   }

@@ -290,8 +290,8 @@ public final class BrokerLoad {
 
   /**
    * CPU time of this process's live threads split into the load's share (threads named {@code
-   * load-client-*} and the HTTP clients' {@code HttpClient-*} threads) and the broker's (all
-   * others).
+   * load-client-*}, which send each call and wait for its answer, and the HTTP clients' {@code
+   * warden-client-*} threads, which read the answers) and the broker's (all others).
    */
   private record CpuShares(long brokerNanos, long clientNanos, long processNanos) {
 
@@ -312,7 +312,7 @@ public final class BrokerLoad {
           continue;
         }
         String name = thread.getValue();
-        if (name.startsWith("load-client-") || name.startsWith("HttpClient-")) {
+        if (name.startsWith("load-client-") || name.startsWith("warden-client-")) {
           client += cpu;
         } else {
           broker += cpu;

@@ -15,7 +15,6 @@ import dev.warden.core.access.Lock;
 import dev.warden.core.access.RequestId;
 import dev.warden.core.catalog.Catalog;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -157,6 +156,8 @@ public final class BrokerPlane implements AccessPlane {
       return false;
     }
     Throwable cause = e.getCause();
-    return !(cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException);
+    // BrokerClient gives every failure of a call that never went out on a connection (refused,
+    // timed out while connecting, TLS refused) a ConnectException as its cause.
+    return !(cause instanceof ConnectException);
   }
 }
