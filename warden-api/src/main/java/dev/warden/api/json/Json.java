@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.warden.api.v1.MissingFieldException;
 import dev.warden.api.v1.Problem.FieldError;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,24 @@ public final class Json {
 
   private static final ObjectMapper STRICT = build(true);
   private static final ObjectMapper TOLERANT = build(false);
+
+  /**
+   * Each record type's fields by name, worked out once per type: every request body is checked
+   * against them, and reflecting on the record anew each time was a visible part of a call's cost.
+   */
+  private static final ClassValue<Map<String, JavaType>> COMPONENTS =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, JavaType> computeValue(Class<?> record) {
+          Map<String, JavaType> known = new LinkedHashMap<>();
+          for (RecordComponent component : record.getRecordComponents()) {
+            known.put(
+                component.getName(),
+                STRICT.getTypeFactory().constructType(component.getGenericType()));
+          }
+          return Collections.unmodifiableMap(known);
+        }
+      };
 
   private Json() {}
 
@@ -287,12 +307,7 @@ public final class Json {
   }
 
   private static Map<String, JavaType> components(Class<?> record) {
-    Map<String, JavaType> known = new LinkedHashMap<>();
-    for (RecordComponent component : record.getRecordComponents()) {
-      known.put(
-          component.getName(), STRICT.getTypeFactory().constructType(component.getGenericType()));
-    }
-    return known;
+    return COMPONENTS.get(record);
   }
 
   private static void longStrings(JsonNode node, String path, List<FieldError> errors) {
@@ -324,6 +339,9 @@ public final class Json {
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
             .addModule(new WireModule())
+            // Reads record components and calls constructors through generated lambdas instead
+            // of reflection: every call, answer and watch event goes through these mappers.
+            .addModule(new BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)

@@ -171,8 +171,13 @@ public final class AccessService {
 
   /** {@code POST /v1/requests/{id}/reviews}. */
   public RequestObject review(Caller caller, RequestId id, NewReview body) {
-    StoredRequest stored = findRequest(id);
-    requireMayReview(caller, stored);
+    // Only a caller whose permission depends on whose request it is (a reviewer, never for its
+    // own) needs the request read first; for one that may review every request, that read would
+    // only repeat the one the store makes under its write lock, and a missing request is found
+    // there as well.
+    if (!caller.may(Verb.REVIEW, Resource.REQUESTS)) {
+      requireMayReview(caller, findRequest(id));
+    }
     if (body.decisionId() != null && !Identifiers.isSafe(body.decisionId())) {
       throw invalid(
           new FieldError("decisionId", "must be a safe id (letters, digits, . _ : / @ -)"));
