@@ -48,14 +48,23 @@ final class BenchRun {
   /** Fast enough to get the JIT compilers through the hot paths, slow enough to keep up cold. */
   static final double WARMUP_RATE = 100;
 
+  /**
+   * The collector of both services: the serial one. With heaps of a few hundred MiB and the two
+   * cores the bench is measured on, G1's parallel and concurrent threads competed with the
+   * services' own work and its pauses were no shorter; in back-to-back runs of this bench
+   * (docs/benchmarks.md) the serial collector gave a lower p99 and less CPU per request in both
+   * processes. docs/deploy.md says when to choose it in production.
+   */
+  private static final String COLLECTOR = "-XX:+UseSerialGC";
+
   /** The broker's heap is sized for its caches of recent changes and locks. */
-  private static final List<String> BROKER_JVM = List.of("-Xms512m", "-Xmx512m");
+  private static final List<String> BROKER_JVM = List.of("-Xms512m", "-Xmx512m", COLLECTOR);
 
   /**
    * The watcher's heap limit is the heap target: everything it holds (cache, queue, log) must fit,
    * so a leak or an unbounded cache fails the run instead of hiding in a large default heap.
    */
-  private static final List<String> WATCHER_JVM = List.of("-Xms256m", "-Xmx256m");
+  private static final List<String> WATCHER_JVM = List.of("-Xms256m", "-Xmx256m", COLLECTOR);
 
   /**
    * Everything a run needs that can be worked out before any process starts, so that a bad
