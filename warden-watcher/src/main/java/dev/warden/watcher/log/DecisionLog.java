@@ -1,5 +1,6 @@
 package dev.warden.watcher.log;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -79,6 +80,9 @@ public final class DecisionLog implements AutoCloseable {
   private volatile boolean healthy = true;
   private volatile @Nullable String unhealthyReason;
   private volatile boolean closed;
+
+  private static final ObjectMapper PLAIN = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> PLAIN_MAP = new TypeReference<>() {};
 
   /** The members a body may not have: the log sets them, in this canonical order. */
   private static final List<String> CHAIN_KEYS = List.of("hash", "phase", "prev", "seq", "time");
@@ -227,54 +231,18 @@ public final class DecisionLog implements AutoCloseable {
 
   private static Map<String, Object> unconfirmedOutcome(
       JsonNode intent, DecisionEntry.Actor writer) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    intent
-        .properties()
-        .forEach(
-            member -> {
-              if (!CHAIN_KEYS.contains(member.getKey())) {
-                body.put(member.getKey(), plain(member.getValue()));
-              }
-            });
+    // Plain maps, lists, strings, integers and booleans, as the log writes them; a value of any
+    // other kind was not written by this log, and rendering it fails the close.
+    Map<String, Object> body = PLAIN.convertValue(intent, PLAIN_MAP);
+    CHAIN_KEYS.forEach(body::remove);
     body.put("identity", Map.of("name", writer.name(), "serial", writer.serial()));
-    List<Object> actions = new ArrayList<>();
-    for (JsonNode action : intent.path("actions")) {
+    for (Object action : (List<?>) body.getOrDefault("actions", List.of())) {
       @SuppressWarnings("unchecked")
-      Map<String, Object> copy = (Map<String, Object>) plain(action);
-      copy.put("result", "unconfirmed");
-      copy.put("error", STOPPED_BEFORE_OUTCOME);
-      actions.add(copy);
+      Map<String, Object> unconfirmed = (Map<String, Object>) action;
+      unconfirmed.put("result", "unconfirmed");
+      unconfirmed.put("error", STOPPED_BEFORE_OUTCOME);
     }
-    body.put("actions", actions);
     return body;
-  }
-
-  /** A parsed record's value as the maps, lists, strings, longs and booleans the log writes. */
-  private static @Nullable Object plain(JsonNode node) {
-    if (node.isObject()) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      node.properties().forEach(member -> map.put(member.getKey(), plain(member.getValue())));
-      return map;
-    }
-    if (node.isArray()) {
-      List<Object> list = new ArrayList<>();
-      node.forEach(element -> list.add(plain(element)));
-      return list;
-    }
-    if (node.isTextual()) {
-      return node.asText();
-    }
-    if (node.isBoolean()) {
-      return node.asBoolean();
-    }
-    if (node.isIntegralNumber() && node.canConvertToLong()) {
-      return node.asLong();
-    }
-    if (node.isNull() || node.isMissingNode()) {
-      return null;
-    }
-    // The log writes no other kind of value; one here was not written by this log.
-    throw new IllegalArgumentException("a decision log record holds an unexpected value: " + node);
   }
 
   /** Receives the duration of every force to disk, in nanoseconds, for metrics. */
