@@ -8,6 +8,7 @@ import dev.warden.api.v1.NewRequest;
 import dev.warden.api.v1.NewReview;
 import dev.warden.api.v1.RequestList;
 import dev.warden.api.v1.RequestObject;
+import dev.warden.api.v1.Review;
 import dev.warden.api.v1.ReviewDecision;
 import dev.warden.core.access.LockId;
 import dev.warden.core.access.RequestId;
@@ -24,6 +25,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,7 +186,7 @@ final class BenchRun {
           watcher.awaitHttpOk(
               URI.create("http://127.0.0.1:" + statusPort + "/readyz"), START_TIMEOUT);
           BrokerClient client = BrokerClient.connect(url, workspace.identity("bench"));
-          return measure(prepared, client, watcher, broker);
+          return measure(prepared, client, watcher, broker, workspace.decisionLog());
         }
       }
     } finally {
@@ -198,14 +200,15 @@ final class BenchRun {
 
   /** Measures a prepared run against a broker and watcher someone else started. */
   RunResult runExternal(Prepared prepared, BrokerClient client) throws InterruptedException {
-    return measure(prepared, client, null, null);
+    return measure(prepared, client, null, null, null);
   }
 
   private RunResult measure(
       Prepared prepared,
       BrokerClient client,
       @Nullable ChildProcess watcher,
-      @Nullable ChildProcess broker)
+      @Nullable ChildProcess broker,
+      @Nullable Path decisionLog)
       throws InterruptedException {
     Meters meters = new Meters(watcher, broker);
     if (prepared.warmup() != null) {
@@ -226,7 +229,7 @@ final class BenchRun {
             settings.requests(), number(settings.rate()), settings.duration().toSeconds()));
     Phase phase =
         runPhase(prepared, client, prepared.plan(), settings.requests(), settings.rate(), meters);
-    RunResult result = evaluate(prepared, client, phase);
+    RunResult result = evaluate(prepared, client, phase, decisionLog);
     say(prepared, Report.oneLine(result));
     return result;
   }
@@ -276,7 +279,12 @@ final class BenchRun {
     }
   }
 
-  private RunResult evaluate(Prepared prepared, BrokerClient client, Phase phase) {
+  /**
+   * @param decisionLog the decision log of a watcher the bench started, whose intent times split
+   *     the latency into {@link Stages}; null for a watcher elsewhere, whose clock may differ
+   */
+  private RunResult evaluate(
+      Prepared prepared, BrokerClient client, Phase phase, @Nullable Path decisionLog) {
     Map<RequestId, RequestObject> after = new HashMap<>();
     for (RequestObject request : client.listRequests().items()) {
       after.put(request.id(), request);
@@ -286,7 +294,7 @@ final class BenchRun {
       locksPresent.add(lock.id());
     }
 
-    Tally tally = new Tally(phase);
+    Tally tally = new Tally(phase, decisionLog == null ? null : Stages.intentTimes(decisionLog));
     for (RequestObject request : phase.load().created()) {
       tally.add(request, after.get(request.id()));
     }
@@ -315,7 +323,8 @@ final class BenchRun {
             tally.examples,
             drain,
             phase.reconnects(),
-            phase.usage().bench());
+            phase.usage().bench(),
+            tally.stages());
     return new RunResult(
         prepared.mode().label(),
         load.created().size(),
@@ -333,14 +342,19 @@ final class BenchRun {
     final Map<RequestId, Instant> createdAt = new HashMap<>();
     final List<Double> latencies = new ArrayList<>();
     final List<String> examples = new ArrayList<>();
+    final @Nullable Map<String, Instant> intents;
+    final List<Double> toIntent = new ArrayList<>();
+    final List<Double> toReview = new ArrayList<>();
+    final List<Double> toSeen = new ArrayList<>();
     long approved;
     long denied;
     long pending;
     long mismatches;
     Instant lastSeen;
 
-    Tally(Phase phase) {
+    Tally(Phase phase, @Nullable Map<String, Instant> intents) {
       this.phase = phase;
+      this.intents = intents;
       this.lastSeen = phase.load().started();
       for (RequestObject request : phase.load().created()) {
         createdAt.put(request.id(), request.created());
@@ -367,7 +381,44 @@ final class BenchRun {
         Instant cause = createdAt.getOrDefault(expected.trigger(), request.created());
         latencies.add(Duration.between(cause, seen.at()).toNanos() / 1e6);
         lastSeen = seen.at().isAfter(lastSeen) ? seen.at() : lastSeen;
+        if (actual != null) {
+          split(cause, actual, seen.at());
+        }
       }
+    }
+
+    /** Splits one decision's latency at its intent record and its review, when both are known. */
+    private void split(Instant cause, RequestObject actual, Instant seen) {
+      if (intents == null) {
+        return;
+      }
+      @Nullable Review decided = null;
+      for (Review review : actual.reviews()) {
+        if (review.decisionId() != null && intents.containsKey(review.decisionId())) {
+          decided = review;
+        }
+      }
+      if (decided != null) {
+        Instant intent = intents.get(decided.decisionId());
+        toIntent.add(millis(cause, intent));
+        toReview.add(millis(intent, decided.time()));
+        toSeen.add(millis(decided.time(), seen));
+      }
+    }
+
+    @Nullable Stages stages() {
+      if (intents == null) {
+        return null;
+      }
+      return new Stages(latency(toIntent), latency(toReview), latency(toSeen));
+    }
+
+    private static double millis(Instant from, Instant to) {
+      return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    private static Latency latency(List<Double> millis) {
+      return Latency.of(millis.stream().mapToDouble(Double::doubleValue).toArray());
     }
   }
 

@@ -21,6 +21,9 @@ final class Report {
     row(text, "requests", requests(result));
     row(text, "decisions/s", format(result.decisionsPerSecond(), 1));
     row(text, "latency p50 / p90 / p99 / max", latency(result.latencyMs()));
+    if (details.stages() != null) {
+      row(text, "latency by stage, p50 / p99", stages(details.stages()));
+    }
     row(text, "mismatches", mismatches(result));
     row(text, "watcher", usage(result.watcher(), "heap limit 256 MiB"));
     row(text, "broker", usage(result.broker(), null));
@@ -46,6 +49,11 @@ final class Report {
     compareRow(text, "latency p90 (ms)", results, r -> millis(r.latencyMs().p90()));
     compareRow(text, "latency p99 (ms)", results, r -> millis(r.latencyMs().p99()));
     compareRow(text, "latency max (ms)", results, r -> millis(r.latencyMs().max()));
+    compareRow(
+        text,
+        "latency by stage, p50 / p99 (ms)",
+        results,
+        r -> r.details().stages() == null ? "-" : stages(r.details().stages()));
     compareRow(text, "mismatches", results, r -> Long.toString(r.mismatches()));
     compareRow(text, "watcher CPU s / peak RSS MiB", results, r -> cpuAndRss(r.watcher()));
     compareRow(text, "broker CPU s / peak RSS MiB", results, r -> cpuAndRss(r.broker()));
@@ -131,6 +139,21 @@ final class Report {
         + " ms, over "
         + latency.samples()
         + " decisions";
+  }
+
+  /** The three spans of {@link Stages}, each as its median and 99th percentile. */
+  static String stages(Stages stages) {
+    return "created → intent logged "
+        + span(stages.toIntent())
+        + "; intent → review taken "
+        + span(stages.toReview())
+        + "; review → seen "
+        + span(stages.toSeen())
+        + " ms";
+  }
+
+  private static String span(Latency latency) {
+    return millis(latency.p50()) + " / " + millis(latency.p99());
   }
 
   private static String mismatches(RunResult result) {

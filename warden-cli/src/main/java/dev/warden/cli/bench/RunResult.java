@@ -33,6 +33,8 @@ record RunResult(
    * @param unseen decisions predicted but not seen before the drain timed out
    * @param drain from the last send to the last review seen
    * @param bench the bench process's own CPU during the load, which shares the machine
+   * @param stages the latency split where the watcher logged its intent and the broker took its
+   *     review, or null when the bench did not start the watcher
    */
   record Details(
       Setup setup,
@@ -50,7 +52,8 @@ record RunResult(
       List<String> mismatchExamples,
       Duration drain,
       int reconnects,
-      ProcessUsage bench) {
+      ProcessUsage bench,
+      @Nullable Stages stages) {
 
     Details {
       mismatchExamples = List.copyOf(mismatchExamples);
