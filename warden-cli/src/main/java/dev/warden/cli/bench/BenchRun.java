@@ -59,14 +59,25 @@ final class BenchRun {
    */
   private static final String COLLECTOR = "-XX:+UseSerialGC";
 
+  /**
+   * Only the JVM's first, quick compiler. On two cores the optimising compiler (C2) was still
+   * compiling a minute into a run, at about half a core in each process, and what waited behind it
+   * was the latency's tail; the quick compiler's code cost the services no more CPU per request
+   * over a measured run, and their p99 fell to about a third (docs/benchmarks.md). docs/deploy.md
+   * advises the same for small hosts.
+   */
+  private static final String COMPILER = "-XX:TieredStopAtLevel=1";
+
   /** The broker's heap is sized for its caches of recent changes and locks. */
-  private static final List<String> BROKER_JVM = List.of("-Xms512m", "-Xmx512m", COLLECTOR);
+  private static final List<String> BROKER_JVM =
+      List.of("-Xms512m", "-Xmx512m", COLLECTOR, COMPILER);
 
   /**
    * The watcher's heap limit is the heap target: everything it holds (cache, queue, log) must fit,
    * so a leak or an unbounded cache fails the run instead of hiding in a large default heap.
    */
-  private static final List<String> WATCHER_JVM = List.of("-Xms256m", "-Xmx256m", COLLECTOR);
+  private static final List<String> WATCHER_JVM =
+      List.of("-Xms256m", "-Xmx256m", COLLECTOR, COMPILER);
 
   /**
    * Everything a run needs that can be worked out before any process starts, so that a bad
