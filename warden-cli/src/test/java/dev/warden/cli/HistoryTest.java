@@ -83,6 +83,74 @@ class HistoryTest {
         .hasMessageStartingWith(file + ":3: not a request object:");
   }
 
+  @Test
+  void forEach_linesInEveryShape_readAsTheGeneralParserReadsThem() throws Exception {
+    // Plain lines, lines the plain reader leaves to the general parser (spaces, escapes, text
+    // outside ASCII, a fraction, an array of objects), names met before and names met first
+    // there, and odd but valid values.
+    String lines =
+        String.join(
+            "\n",
+            request("r-1", 1),
+            request("r-2", 2).replace("\"alice\"", "\"bob\""),
+            request("r-3", 3).replace(",\"roles\"", ", \"roles\""),
+            request("r-4", 4).replace("ticket 12 on call", "caf\\u00e9 ticket 12 on call"),
+            request("r-5", 5).replace("ticket 12 on call", "café ticket 12 on call"),
+            request("r-6", 6).replace("\"expires\":null", "\"expires\":1.5"),
+            request("r-7", 7).replace("\"dev-db\"", "\"dev-db\",\"prod-db\",\"a\",\"b\""),
+            request("r-8", 8).replace("\"resources\":[]", "\"resources\":\"none\""),
+            request("r-9", 9).replace("\"state\":\"PENDING\"", "\"reviews\":[{\"by\":\"x\"}]"),
+            request("r-10", 10).replace("\"ttl\":\"PT1H\"", "\"ttl\":\"PT1H\",\"ttl\":\"PT2H\""),
+            request("r-11", 11).replace("00Z", "00.125Z").replace("\"bob\"", "\"carol\""),
+            request("r-12", 12).replace("00Z", "00+01:00"),
+            request("r-13", 13).replace("\"reason\":\"ticket 12 on call\"", "\"reason\":null"),
+            request("r-14", 14).replace("\"alice\"", "\"carol\""));
+    Path plain = write(lines + "\r\n\r\n" + request("r-15", 15) + "\r" + request("r-16", 16));
+    // A space before the first object leaves the whole file to the general parser.
+    Path general = dir.resolve("general.jsonl");
+    Files.writeString(general, " " + Files.readString(plain), StandardCharsets.UTF_8);
+
+    List<RecordedRequest> read = new ArrayList<>();
+    History.open(plain).forEach(read::add);
+    List<RecordedRequest> parsed = new ArrayList<>();
+    History.open(general).forEach(parsed::add);
+
+    assertThat(read).hasSize(16).isEqualTo(parsed);
+    assertThat(read.get(4).request().reason()).isEqualTo("café ticket 12 on call");
+    assertThat(read.get(6).request().roles()).hasSize(4);
+    assertThat(read.get(9).request().ttl()).hasToString("PT2H");
+  }
+
+  @Test
+  void forEach_brokenLineAfterPlainOnes_isReportedAsTheGeneralParserReportsIt() throws Exception {
+    String lines =
+        request("r-1", 1) + "\n\n" + request("r-2", 2) + "\r\n" + "{\"id\":\"r-3\",\"user\":}\n";
+    Path plain = write(lines);
+    Path general = dir.resolve("general.jsonl");
+    Files.writeString(general, " " + lines, StandardCharsets.UTF_8);
+
+    UserError fromPlain = assertThrows(UserError.class, () -> History.open(plain).forEach(r -> {}));
+    UserError fromGeneral =
+        assertThrows(UserError.class, () -> History.open(general).forEach(r -> {}));
+
+    assertThat(fromPlain).hasMessageStartingWith(plain + ":4: not a request object:");
+    assertThat(fromPlain.getMessage().substring(plain.toString().length()))
+        .isEqualTo(fromGeneral.getMessage().substring(general.toString().length()))
+        .contains("line: 4, column: 20");
+  }
+
+  @Test
+  void forEach_anInvalidNameOnAPlainLine_isRefusedNamingTheLine() throws Exception {
+    Path file =
+        write(request("r-1", 1) + "\n" + request("r-2", 2).replace("\"alice\"", "\"-x\"") + "\n");
+
+    History history = History.open(file);
+
+    assertThatThrownBy(() -> history.forEach(r -> {}))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith(file + ":2: not a request object: user name '-x'");
+  }
+
   /** Refuses a request created before the one before it, as a replay does. */
   private static final class InOrder implements Consumer<RecordedRequest> {
     private @Nullable Instant last;
