@@ -662,6 +662,8 @@ final class History {
     private final History history;
     private final Names names;
     private final char[] chars = new char[LONGEST_LINE];
+    // Where the object {@link #fields} read last ends.
+    private int objectEnd;
 
     PlainLines(History history, Names names) {
       this.history = history;
@@ -685,35 +687,29 @@ final class History {
         long line = 1;
         boolean eof = false;
         while (!stop.get()) {
-          int lineEnd = lineEnd(buffer, start, end);
-          // A carriage return last in the buffer may be the first half of CR LF.
-          boolean unsure = lineEnd >= 0 && lineEnd == end - 1 && buffer[lineEnd] == '\r' && !eof;
-          if (lineEnd < 0 || unsure) {
-            if (eof) {
-              if (start == end) {
-                return null;
-              }
-              lineEnd = end;
+          // Until the end of the file, the buffer holds more than the longest line and its CR LF,
+          // so a line that ends nowhere in it is too long for this reading.
+          if (!eof && end - start < LONGEST_LINE + 2) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            offset += start;
+            end -= start;
+            start = 0;
+            int read = in.read(buffer, end, buffer.length - end);
+            if (read < 0) {
+              eof = true;
             } else {
-              System.arraycopy(buffer, start, buffer, 0, end - start);
-              offset += start;
-              end -= start;
-              start = 0;
-              if (end >= LONGEST_LINE) {
-                return new Rest(line, offset);
-              }
-              int read = in.read(buffer, end, buffer.length - end);
-              if (read < 0) {
-                eof = true;
-              } else {
-                end += read;
-              }
-              continue;
+              end += read;
             }
+            continue;
           }
-          if (!blank(buffer, start, lineEnd)) {
-            Fields fields = lineEnd - start > LONGEST_LINE ? null : fields(buffer, start, lineEnd);
-            if (fields == null) {
+          if (start == end) {
+            return null;
+          }
+          int lineEnd = blankEnd(buffer, start, end, eof);
+          if (lineEnd < 0) {
+            Fields fields = fields(buffer, start, end);
+            lineEnd = fields == null ? -1 : objectEnd;
+            if (lineEnd < 0 || lineEnd - start > LONGEST_LINE || !endsLine(buffer, lineEnd, end)) {
               return new Rest(line, offset + start);
             }
             RecordedRequest request = history.entry(fields, line, names);
@@ -740,15 +736,9 @@ final class History {
       return new SequenceInputStream(new LineFeeds(rest.line() - 1), file);
     }
 
-    /** The first line feed or carriage return at or after {@code from}, or -1. */
-    private static int lineEnd(byte[] buffer, int from, int to) {
-      for (int i = from; i < to; i++) {
-        byte b = buffer[i];
-        if (b == '\n' || b == '\r') {
-          return i;
-        }
-      }
-      return -1;
+    /** Whether {@code at}, just after an object, is the end of its line. */
+    private static boolean endsLine(byte[] buffer, int at, int end) {
+      return at == end || buffer[at] == '\n' || buffer[at] == '\r';
     }
 
     /** Where the next line starts: after LF, CR LF or a lone CR, as Jackson counts lines. */
@@ -762,16 +752,22 @@ final class History {
       return lineEnd + 1;
     }
 
-    private static boolean blank(byte[] buffer, int from, int to) {
-      for (int i = from; i < to; i++) {
-        if (buffer[i] != ' ' && buffer[i] != '\t') {
-          return false;
-        }
+    /** Where the line at {@code from} ends, when it holds only spaces and tabs; else -1. */
+    private static int blankEnd(byte[] buffer, int from, int end, boolean eof) {
+      int i = from;
+      while (i < end && (buffer[i] == ' ' || buffer[i] == '\t')) {
+        i++;
       }
-      return true;
+      if (i == end) {
+        return eof ? i : -1;
+      }
+      return buffer[i] == '\n' || buffer[i] == '\r' ? i : -1;
     }
 
-    /** The fields of a line in the plain shape, or null when it is in any other. */
+    /**
+     * The fields of the object at {@code from} when it is in the plain shape, its end then in
+     * {@link #objectEnd}; or null.
+     */
     private @Nullable Fields fields(byte[] b, int from, int to) {
       if (b[from] != '{') {
         return null;
@@ -779,7 +775,8 @@ final class History {
       Fields fields = new Fields();
       int i = from + 1;
       if (i < to && b[i] == '}') {
-        return i + 1 == to ? fields : null;
+        objectEnd = i + 1;
+        return fields;
       }
       while (true) {
         if (i >= to || b[i] != '"') {
@@ -795,7 +792,8 @@ final class History {
           return null;
         }
         if (b[i] == '}') {
-          return i + 1 == to ? fields : null;
+          objectEnd = i + 1;
+          return fields;
         }
         if (b[i] != ',') {
           return null;
@@ -832,11 +830,11 @@ final class History {
         case ID -> fields.id = text(b, from, to);
         case REASON -> fields.reason = text(b, from, to);
         case USER -> {
-          fields.knownUser = names.users.known(chars(b, from, to), 0, to - from);
+          fields.knownUser = names.users.known(b, from, to - from);
           fields.user = fields.knownUser == null ? text(b, from, to) : null;
         }
         case TTL -> {
-          fields.knownTtl = names.durations.known(chars(b, from, to), 0, to - from);
+          fields.knownTtl = names.durations.known(b, from, to - from);
           fields.ttl = fields.knownTtl == null ? text(b, from, to) : null;
         }
         case CREATED -> {
@@ -912,7 +910,7 @@ final class History {
             return -1;
           }
           if (known != null) {
-            known.addMember(chars(b, i + 1, end), 0, end - i - 1);
+            known.addMember(b, i + 1, end - i - 1);
           }
           i = end + 1;
           if (i < to && b[i] == ']') {
@@ -940,10 +938,18 @@ final class History {
      * without a leading zero, at {@code i}; or -1 for anything else, such as a fraction.
      */
     private static int literal(byte[] b, int i, int to) {
-      for (byte[] word : WORDS) {
-        if (to - i >= word.length && Arrays.equals(b, i, i + word.length, word, 0, word.length)) {
-          return i + word.length;
+      byte first = b[i];
+      if (first == 't' || first == 'f' || first == 'n') {
+        byte[] word = first == 't' ? WORDS[0] : first == 'f' ? WORDS[1] : WORDS[2];
+        if (to - i < word.length) {
+          return -1;
         }
+        for (int k = 1; k < word.length; k++) {
+          if (b[i + k] != word[k]) {
+            return -1;
+          }
+        }
+        return i + word.length;
       }
       int at = i < to && b[i] == '-' ? i + 1 : i;
       int digits = at;
@@ -977,17 +983,46 @@ final class History {
     }
 
     private static byte field(byte[] b, int from, int to) {
-      for (int f = 0; f < NAMES.length; f++) {
-        if (Arrays.equals(b, from, to, NAMES[f], 0, NAMES[f].length)) {
-          return (byte) (f + 1);
-        }
+      int length = to - from;
+      if (length >= BY_LENGTH.length) {
+        return OTHER;
       }
-      for (byte[] special : SPECIAL_NAMES) {
-        if (Arrays.equals(b, from, to, special, 0, special.length)) {
-          return SPECIAL;
+      byte[][] candidates = BY_LENGTH[length];
+      for (int c = 0; c < candidates.length; c++) {
+        byte[] name = candidates[c];
+        if (b[from] == name[0] && Arrays.equals(b, from, to, name, 0, length)) {
+          return CODES_BY_LENGTH[length][c];
         }
       }
       return OTHER;
+    }
+
+    // The names above by their length, with their codes, so a name is compared with few.
+    private static final byte[][][] BY_LENGTH = new byte[16][][];
+    private static final byte[][] CODES_BY_LENGTH = new byte[16][];
+
+    static {
+      for (int length = 0; length < BY_LENGTH.length; length++) {
+        List<byte[]> names = new ArrayList<>();
+        List<Byte> codes = new ArrayList<>();
+        for (int f = 0; f < NAMES.length; f++) {
+          if (NAMES[f].length == length) {
+            names.add(NAMES[f]);
+            codes.add((byte) (f + 1));
+          }
+        }
+        for (byte[] special : SPECIAL_NAMES) {
+          if (special.length == length) {
+            names.add(special);
+            codes.add(SPECIAL);
+          }
+        }
+        BY_LENGTH[length] = names.toArray(byte[][]::new);
+        CODES_BY_LENGTH[length] = new byte[codes.size()];
+        for (int c = 0; c < codes.size(); c++) {
+          CODES_BY_LENGTH[length][c] = codes.get(c);
+        }
+      }
     }
 
     /** The ASCII text as characters, in a buffer reused for every value. */
@@ -1153,6 +1188,8 @@ final class History {
     private String[] keys = new String[64];
     private Object[] values = new Object[64];
     private int[] numbers = new int[64];
+    // Each key's bytes when it is ASCII, for texts read as bytes; null for any other key.
+    private byte[][] asciiKeys = new byte[64][];
     private int size;
     private final Map<Long, List<T>> lists = new HashMap<>();
     // What the last list read held, as one list of each: the values and, for every member, its
@@ -1187,6 +1224,12 @@ final class History {
         return null;
       }
       return known(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    }
+
+    /** The value of an ASCII text in {@code bytes}, or null when it is not known here. */
+    @Nullable T known(byte[] bytes, int offset, int length) {
+      int slot = knownSlot(bytes, offset, length);
+      return slot < 0 ? null : value(slot);
     }
 
     /** The value of the text in {@code chars}, or null when it is not known here. */
@@ -1226,8 +1269,22 @@ final class History {
       int slot = allKnown ? knownSlot(chars, offset, length) : -1;
       if (slot < 0) {
         addText(new String(chars, offset, length));
-        return;
+      } else {
+        addKnown(slot);
       }
+    }
+
+    /** A member whose text is ASCII, as {@code bytes} from {@code offset} hold it. */
+    void addMember(byte[] bytes, int offset, int length) {
+      int slot = allKnown ? knownSlot(bytes, offset, length) : -1;
+      if (slot < 0) {
+        addText(new String(bytes, offset, length, StandardCharsets.ISO_8859_1));
+      } else {
+        addKnown(slot);
+      }
+    }
+
+    private void addKnown(int slot) {
       room();
       members[count] = values[slot];
       texts[count] = keys[slot];
@@ -1311,6 +1368,26 @@ final class History {
       }
     }
 
+    private int knownSlot(byte[] bytes, int offset, int length) {
+      int hash = 0;
+      for (int i = 0; i < length; i++) {
+        hash = 31 * hash + bytes[offset + i];
+      }
+      int mask = keys.length - 1;
+      for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
+        String key = keys[slot];
+        if (key == null) {
+          return -1;
+        }
+        byte[] ascii = asciiKeys[slot];
+        if (key.hashCode() == hash
+            && ascii != null
+            && Arrays.equals(ascii, 0, ascii.length, bytes, offset, offset + length)) {
+          return slot;
+        }
+      }
+    }
+
     private static boolean sameText(String key, char[] chars, int offset, int length) {
       if (key.length() != length) {
         return false;
@@ -1336,6 +1413,7 @@ final class History {
     private void put(int slot, String text, T value) {
       keys[slot] = text;
       values[slot] = value;
+      asciiKeys[slot] = ascii(text);
       numbers[slot] = size++;
       if (size * 2 > keys.length) {
         grow();
@@ -1346,17 +1424,29 @@ final class History {
       String[] oldKeys = keys;
       Object[] oldValues = values;
       int[] oldNumbers = numbers;
+      byte[][] oldAscii = asciiKeys;
       keys = new String[oldKeys.length * 2];
       values = new Object[keys.length];
       numbers = new int[keys.length];
+      asciiKeys = new byte[keys.length][];
       for (int i = 0; i < oldKeys.length; i++) {
         if (oldKeys[i] != null) {
           int slot = slot(oldKeys[i]);
           keys[slot] = oldKeys[i];
           values[slot] = oldValues[i];
           numbers[slot] = oldNumbers[i];
+          asciiKeys[slot] = oldAscii[i];
         }
       }
+    }
+
+    private static byte @Nullable [] ascii(String text) {
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) >= 0x80) {
+          return null;
+        }
+      }
+      return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static int spread(int hash) {
