@@ -12,14 +12,12 @@ import dev.warden.core.policy.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,17 +84,18 @@ public final class Replay {
       return;
     }
     if (baseline == null) {
-      countRecorded(recorded, next.outcome(), lockTargets(next), () -> verdict(next));
+      if (countRecorded(recorded, next.outcome(), lockTargets(next))) {
+        keep(recorded, recordedVerdict(recorded), verdict(next));
+      }
     } else {
       Decision baselineDecision = required(baseline.decideIfNew(recorded.request(), recorded.at()));
-      compare(
-          recorded,
+      if (count(
           baselineDecision.outcome(),
           lockTargets(baselineDecision),
-          () -> verdict(baselineDecision),
           next.outcome(),
-          lockTargets(next),
-          () -> verdict(next));
+          lockTargets(next))) {
+        keep(recorded, verdict(baselineDecision), verdict(next));
+      }
     }
   }
 
@@ -144,16 +143,11 @@ public final class Replay {
         // A repeat, as in accept; the baseline decided it too, and also found it known.
         skipped++;
       } else if (baseline == null) {
-        countRecorded(batch.get(i), outcome, next.locks[i], next.verdict(i));
-      } else {
-        compare(
-            batch.get(i),
-            required(before.outcomes[i]),
-            before.locks[i],
-            before.verdict(i),
-            outcome,
-            next.locks[i],
-            next.verdict(i));
+        if (countRecorded(batch.get(i), outcome, next.locks[i])) {
+          keep(batch.get(i), recordedVerdict(batch.get(i)), verdict(next.decision(i)));
+        }
+      } else if (count(required(before.outcomes[i]), before.locks[i], outcome, next.locks[i])) {
+        keep(batch.get(i), verdict(before.decision(i)), verdict(next.decision(i)));
       }
     }
   }
@@ -190,9 +184,9 @@ public final class Replay {
       }
     }
 
-    /** The verdict of the decision at {@code i}, for a changed case; only asked for when kept. */
-    Supplier<Verdict> verdict(int i) {
-      return () -> Replay.verdict(required(decisions == null ? null : decisions[i]));
+    /** The decision at {@code i}, for a changed case; only asked for when kept. */
+    Decision decision(int i) {
+      return required(decisions == null ? null : decisions[i]);
     }
   }
 
@@ -201,15 +195,29 @@ public final class Replay {
    * requests in batch order: a stable counting sort.
    */
   private static int[] byUser(List<RecordedRequest> batch) {
-    Map<UserName, Integer> groups = new HashMap<>();
+    // An open-addressing table of the users met, with their group numbers: a hash map boxed a
+    // number for every request of every batch.
+    int capacity = Integer.highestOneBit(Math.max(batch.size(), 1) * 2 - 1) << 1;
+    UserName[] users = new UserName[capacity];
+    int[] numbers = new int[capacity];
+    int groups = 0;
     int[] group = new int[batch.size()];
     int[] sizes = new int[batch.size()];
     for (int i = 0; i < group.length; i++) {
-      Integer known = groups.putIfAbsent(batch.get(i).request().user(), groups.size());
-      group[i] = known == null ? groups.size() - 1 : known;
+      UserName user = batch.get(i).request().user();
+      int hash = user.hashCode();
+      int slot = (hash ^ (hash >>> 16)) & (capacity - 1);
+      while (users[slot] != null && !users[slot].equals(user)) {
+        slot = (slot + 1) & (capacity - 1);
+      }
+      if (users[slot] == null) {
+        users[slot] = user;
+        numbers[slot] = groups++;
+      }
+      group[i] = numbers[slot];
       sizes[group[i]]++;
     }
-    int[] starts = new int[groups.size()];
+    int[] starts = new int[groups];
     for (int g = 1; g < starts.length; g++) {
       starts[g] = starts[g - 1] + sizes[g - 1];
     }
@@ -255,18 +263,15 @@ public final class Replay {
     last = recorded.at();
   }
 
-  /** Counts a decision against the one the history recorded. */
-  private void countRecorded(
-      RecordedRequest recorded, Outcome outcome, List<String> locks, Supplier<Verdict> after) {
+  /** Counts a decision against the one the history recorded, as {@link #count} does. */
+  private boolean countRecorded(RecordedRequest recorded, Outcome outcome, List<String> locks) {
     RecordedRequest.Recorded was = required(recorded.recorded());
-    compare(
-        recorded,
-        was.outcome(),
-        was.locks(),
-        () -> new Verdict(was.outcome(), was.rules(), was.locks()),
-        outcome,
-        locks,
-        after);
+    return count(was.outcome(), was.locks(), outcome, locks);
+  }
+
+  private static Verdict recordedVerdict(RecordedRequest recorded) {
+    RecordedRequest.Recorded was = required(recorded.recorded());
+    return new Verdict(was.outcome(), was.rules(), was.locks());
   }
 
   private static void await(CompletableFuture<Void> done) {
@@ -281,17 +286,12 @@ public final class Replay {
   }
 
   /**
-   * Counts one decision. Rule texts are written out only for the cases kept in detail: for millions
-   * of requests, that would cost more than the comparison itself.
+   * Counts one decision, and says whether it is a changed case to keep in detail. Rule texts are
+   * written out only for the cases kept: for millions of requests, that would cost more than the
+   * comparison itself.
    */
-  private void compare(
-      RecordedRequest recorded,
-      Outcome beforeOutcome,
-      List<String> beforeLocks,
-      Supplier<Verdict> before,
-      Outcome outcome,
-      List<String> locks,
-      Supplier<Verdict> after) {
+  private boolean count(
+      Outcome beforeOutcome, List<String> beforeLocks, Outcome outcome, List<String> locks) {
     decisions++;
     baselineLocks += beforeLocks.size();
     candidateLocks += locks.size();
@@ -302,10 +302,13 @@ public final class Replay {
     }
     if (beforeOutcome != outcome || !sameTargets(beforeLocks, locks)) {
       changed++;
-      if (cases.size() < maxCases) {
-        cases.add(new ChangedCase(recorded.request(), recorded.at(), before.get(), after.get()));
-      }
+      return cases.size() < maxCases;
     }
+    return false;
+  }
+
+  private void keep(RecordedRequest recorded, Verdict before, Verdict after) {
+    cases.add(new ChangedCase(recorded.request(), recorded.at(), before, after));
   }
 
   public ReplaySummary summary() {
@@ -322,9 +325,21 @@ public final class Replay {
         decisions, skipped, sameOutcome, named, baselineLocks, candidateLocks, changed, cases);
   }
 
-  /** Whether the two hold the same targets, as sets; they are short, so no set is built. */
+  /**
+   * Whether the two hold the same targets, as sets; they are short, so no set is built, and they
+   * are indexed, as iterators were a good part of what counting allocated.
+   */
   private static boolean sameTargets(List<String> a, List<String> b) {
-    return a.containsAll(b) && b.containsAll(a);
+    return containsAll(a, b) && containsAll(b, a);
+  }
+
+  private static boolean containsAll(List<String> all, List<String> some) {
+    for (int i = 0; i < some.size(); i++) {
+      if (!all.contains(some.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static <T> T required(@Nullable T value) {
