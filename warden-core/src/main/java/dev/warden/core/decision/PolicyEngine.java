@@ -15,13 +15,16 @@ import dev.warden.core.policy.DefaultOutcome;
 import dev.warden.core.policy.Policy;
 import dev.warden.core.policy.Resolve;
 import dev.warden.core.policy.Rule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +55,9 @@ public final class PolicyEngine {
   private final Rule.ExclusiveEnvironments[] separations;
   private final Rule.ActiveResourceLimit[] limits;
   private final String compliesReason;
+  // By the rules themselves, which the engine walks; filled here and only read after, as the
+  // engine may be shared between threads.
+  private final Map<Rule.MaxTtl, TtlSentences> ttlSentences = new IdentityHashMap<>();
   private volatile @Nullable EnvironmentIndex index;
 
   public PolicyEngine(Policy policy) {
@@ -67,6 +73,7 @@ public final class PolicyEngine {
         case Rule.ApprovalRateLimit a -> approvals.add(a);
         case Rule.ExclusiveEnvironments e -> separating.add(e);
         case Rule.ActiveResourceLimit l -> limiting.add(l);
+        case Rule.MaxTtl m -> ttlSentences.put(m, new TtlSentences(m.max()));
         default -> {
           // Request rules are checked in policy order straight from the policy.
         }
@@ -279,6 +286,9 @@ public final class PolicyEngine {
 
     /** Every match as {@code rule: reason}, joined by semicolons, in one sized copy. */
     private String joinedReasons() {
+      if (matches.size() == 1) {
+        return matches.get(0).rule() + ": " + matches.get(0).reason();
+      }
       int length = 0;
       for (int i = 0; i < matches.size(); i++) {
         length += matches.get(i).rule().length() + matches.get(i).reason().length() + 4;
@@ -359,9 +369,7 @@ public final class PolicyEngine {
     private void checkTtl(AccessRequest request, Rule.MaxTtl maxTtl) {
       if (request.ttl().compareTo(maxTtl.max()) > 0) {
         matches.add(
-            new RuleMatch(
-                maxTtl.name(),
-                "request asks for " + request.ttl() + " of access; the limit is " + maxTtl.max()));
+            new RuleMatch(maxTtl.name(), nonNull(ttlSentences.get(maxTtl)).of(request.ttl())));
       }
     }
 
@@ -811,6 +819,34 @@ public final class PolicyEngine {
         parts.append(parts.isEmpty() ? "" : ", ").append(resources.get(i).value());
       }
       return parts.toString();
+    }
+  }
+
+  /**
+   * The sentences of one max-ttl rule, by the ttl asked for. Requests ask for the same few ttls
+   * again and again, and building this sentence was the largest allocation of a replay's decisions.
+   * A cached sentence is the one building it again would give; the cache is concurrent, like the
+   * engine's other, and stops growing at {@link #MOST}.
+   */
+  private static final class TtlSentences {
+    private static final int MOST = 256;
+    private final String limit;
+    private final Map<Duration, String> byTtl = new ConcurrentHashMap<>();
+
+    TtlSentences(Duration max) {
+      this.limit = " of access; the limit is " + max;
+    }
+
+    String of(Duration ttl) {
+      String known = byTtl.get(ttl);
+      if (known != null) {
+        return known;
+      }
+      String made = "request asks for " + ttl + limit;
+      if (byTtl.size() < MOST) {
+        byTtl.putIfAbsent(ttl, made);
+      }
+      return made;
     }
   }
 
