@@ -24,9 +24,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -1191,7 +1189,11 @@ final class History {
     // Each key's bytes when it is ASCII, for texts read as bytes; null for any other key.
     private byte[][] asciiKeys = new byte[64][];
     private int size;
-    private final Map<Long, List<T>> lists = new HashMap<>();
+    // The shared lists by the numbers of their members, in an open-addressing table of their own:
+    // a map would box a number for every list read. A key is never 0, as it holds the count.
+    private long[] listKeys = new long[64];
+    private Object[] listValues = new Object[64];
+    private int listCount;
     // What the last list read held, as one list of each: the values and, for every member, its
     // text (the known key, or the string read when it was not known).
     private Object[] members = new Object[4];
@@ -1331,14 +1333,44 @@ final class History {
       for (int i = 0; i < count; i++) {
         key = (key << NUMBER_BITS) | memberNumbers[i];
       }
-      List<T> known = lists.get(key);
-      if (known == null) {
-        known = List.copyOf(members(count));
-        if (lists.size() < MOST) {
-          lists.put(key, known);
+      int mask = listKeys.length - 1;
+      int slot = (int) (key ^ (key >>> 29) ^ (key >>> 47)) & mask;
+      while (listKeys[slot] != 0 && listKeys[slot] != key) {
+        slot = (slot + 1) & mask;
+      }
+      if (listKeys[slot] == key) {
+        @SuppressWarnings("unchecked")
+        List<T> known = (List<T>) listValues[slot];
+        return known;
+      }
+      List<T> made = List.copyOf(members(count));
+      if (listCount < MOST) {
+        listKeys[slot] = key;
+        listValues[slot] = made;
+        if (++listCount * 2 > listKeys.length) {
+          growLists();
         }
       }
-      return known;
+      return made;
+    }
+
+    private void growLists() {
+      long[] oldKeys = listKeys;
+      Object[] oldValues = listValues;
+      listKeys = new long[oldKeys.length * 2];
+      listValues = new Object[listKeys.length];
+      int mask = listKeys.length - 1;
+      for (int i = 0; i < oldKeys.length; i++) {
+        long key = oldKeys[i];
+        if (key != 0) {
+          int slot = (int) (key ^ (key >>> 29) ^ (key >>> 47)) & mask;
+          while (listKeys[slot] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          listKeys[slot] = key;
+          listValues[slot] = oldValues[i];
+        }
+      }
     }
 
     @SuppressWarnings("unchecked")
