@@ -21,8 +21,8 @@ public record UserName(String value) implements Comparable<UserName> {
   }
 
   // Written out, with the meaning a record gives them, rather than left to the generated ones:
-  // these are map keys and list members in every decision, and the generated methods, which go
-  // through method handles, made the JIT compiler spend much more on each method that uses them.
+  // these are map keys and list members in every decision, and the generated methods go through
+  // method handles, which the compilers inline into every lookup and search that uses them.
   @Override
   public boolean equals(@Nullable Object other) {
     return other instanceof UserName that && value.equals(that.value);
