@@ -12,6 +12,7 @@ import dev.warden.core.policy.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,6 +52,9 @@ public final class Replay {
   // every changed decision cost more than the comparison.
   private final long[][] transitions = new long[OUTCOMES.length][OUTCOMES.length];
   private final List<ChangedCase> cases = new ArrayList<>();
+  private final UserNumbers users = new UserNumbers();
+  // By user number, the group of the batch being sorted, or -1; kept between batches.
+  private int[] groupOf = new int[0];
 
   /**
    * Prepares a replay.
@@ -124,7 +128,8 @@ public final class Replay {
       }
     }
 
-    int[] order = byUser(batch);
+    int[] numbers = new int[batch.size()];
+    int[] order = byUser(batch, numbers);
     // Decisions are kept only while a changed case may still want their rules; past that, each
     // can be collected as soon as its outcome and locks are taken out.
     boolean keep = cases.size() < maxCases;
@@ -132,9 +137,10 @@ public final class Replay {
     CompletableFuture<Void> baselineDone =
         baseline == null
             ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(() -> before.decideAll(baseline, batch, order), executor);
+            : CompletableFuture.runAsync(
+                () -> before.decideAll(baseline, batch, order, numbers), executor);
     Decided next = new Decided(batch.size(), keep);
-    next.decideAll(candidate, batch, order);
+    next.decideAll(candidate, batch, order, numbers);
     await(baselineDone);
 
     for (int i = 0; i < batch.size(); i++) {
@@ -170,10 +176,10 @@ public final class Replay {
       this.decisions = keep ? new Decision[size] : null;
     }
 
-    void decideAll(World world, List<RecordedRequest> batch, int[] order) {
+    void decideAll(World world, List<RecordedRequest> batch, int[] order, int[] users) {
       for (int i : order) {
         RecordedRequest each = batch.get(i);
-        Decision decision = world.decideIfNew(each.request(), each.at());
+        Decision decision = world.decideIfNew(each.request(), each.at(), users[i]);
         if (decision != null) {
           outcomes[i] = decision.outcome();
           locks[i] = lockTargets(decision);
@@ -192,29 +198,23 @@ public final class Replay {
 
   /**
    * The positions of the batch grouped by user, users in the order they first appear, each user's
-   * requests in batch order: a stable counting sort.
+   * requests in batch order: a stable counting sort. Puts the number of each request's user in
+   * {@code numbers}.
    */
-  private static int[] byUser(List<RecordedRequest> batch) {
-    // An open-addressing table of the users met, with their group numbers: a hash map boxed a
-    // number for every request of every batch.
-    int capacity = Integer.highestOneBit(Math.max(batch.size(), 1) * 2 - 1) << 1;
-    UserName[] users = new UserName[capacity];
-    int[] numbers = new int[capacity];
+  private int[] byUser(List<RecordedRequest> batch, int[] numbers) {
+    if (groupOf.length < users.size() + batch.size()) {
+      groupOf = new int[(users.size() + batch.size()) * 2];
+    }
+    Arrays.fill(groupOf, -1);
     int groups = 0;
     int[] group = new int[batch.size()];
     int[] sizes = new int[batch.size()];
     for (int i = 0; i < group.length; i++) {
-      UserName user = batch.get(i).request().user();
-      int hash = user.hashCode();
-      int slot = (hash ^ (hash >>> 16)) & (capacity - 1);
-      while (users[slot] != null && !users[slot].equals(user)) {
-        slot = (slot + 1) & (capacity - 1);
+      numbers[i] = users.numberOf(batch.get(i).request().user());
+      if (groupOf[numbers[i]] < 0) {
+        groupOf[numbers[i]] = groups++;
       }
-      if (users[slot] == null) {
-        users[slot] = user;
-        numbers[slot] = groups++;
-      }
-      group[i] = numbers[slot];
+      group[i] = groupOf[numbers[i]];
       sizes[group[i]]++;
     }
     int[] starts = new int[groups];
@@ -226,6 +226,59 @@ public final class Replay {
       order[starts[group[i]]++] = i;
     }
     return order;
+  }
+
+  /**
+   * Every user met, numbered in the order they first appeared: both worlds keep each user's records
+   * at that number, so finding them is an index rather than a map lookup. An open-addressing table,
+   * as a hash map boxed a number for every request. It grows with the users of the history, as the
+   * worlds' records of them do.
+   */
+  private static final class UserNumbers {
+    private UserName[] names = new UserName[1024];
+    private int[] numbers = new int[1024];
+    private int size;
+
+    int numberOf(UserName user) {
+      int slot = slot(names, user);
+      if (names[slot] == null) {
+        names[slot] = user;
+        numbers[slot] = size++;
+        if (size * 2 > names.length) {
+          grow();
+        }
+        return size - 1;
+      }
+      return numbers[slot];
+    }
+
+    int size() {
+      return size;
+    }
+
+    private void grow() {
+      UserName[] oldNames = names;
+      int[] oldNumbers = numbers;
+      names = new UserName[oldNames.length * 2];
+      numbers = new int[names.length];
+      for (int i = 0; i < oldNames.length; i++) {
+        if (oldNames[i] != null) {
+          int slot = slot(names, oldNames[i]);
+          names[slot] = oldNames[i];
+          numbers[slot] = oldNumbers[i];
+        }
+      }
+    }
+
+    private static int slot(UserName[] names, UserName user) {
+      int hash = user.hashCode();
+      int mask = names.length - 1;
+      int slot = (hash ^ (hash >>> 16)) & mask;
+      while (names[slot] != null && !names[slot].equals(user)) {
+        slot = (slot + 1) & mask;
+      }
+      return slot;
+    }
   }
 
   /** A request of a batch could not be replayed; {@link #index()} says which. */
