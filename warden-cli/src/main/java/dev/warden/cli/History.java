@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  * about pending requests, which carry what was asked and what was decided) or a broker export
  * ({@code warden export requests}: request objects, one a line).
  *
- * <p>The file is read with one streaming parser that picks out the fields a replay needs and skips
- * the rest, so a history of millions of lines is read in seconds and never held in memory.
+ * <p>The file is read as a stream and never held in memory, picking out the fields a replay needs
+ * and skipping the rest: an export's lines in the shape Warden writes them by hand ({@link
+ * PlainLines}), anything else with one Jackson streaming parser from the first line in another
+ * shape to the end, so that a history of millions of lines is read in about a second.
  */
 final class History {
 
