@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The file is read as a stream and never held in memory, picking out the fields a replay needs
  * and skipping the rest: an export's lines in the shape Warden writes them by hand ({@link
  * PlainLines}), anything else with one Jackson streaming parser from the first line in another
- * shape to the end, so that a history of millions of lines is read in about a second.
+ * shape to the end, so that a history of millions of lines is read in a second or two.
  */
 final class History {
 
