@@ -78,8 +78,10 @@ public record AccessRequest(
   /** The ttl this request will get: its own, capped by the shortest {@code maxTtl} of its roles. */
   public Duration effectiveTtl(Catalog catalog) {
     Duration effective = ttl;
-    for (RoleName name : roles) {
-      Duration cap = catalog.role(name).map(Role::maxTtl).orElse(null);
+    // Indexed: a replay approves hundreds of thousands of requests, and the iterator was a
+    // measurable part of what approving allocated.
+    for (int i = 0; i < roles.size(); i++) {
+      Duration cap = catalog.role(roles.get(i)).map(Role::maxTtl).orElse(null);
       if (cap != null && cap.compareTo(effective) < 0) {
         effective = cap;
       }

@@ -5,6 +5,8 @@ import dev.warden.core.access.LockId;
 import dev.warden.core.access.LockTarget;
 import dev.warden.core.access.RequestId;
 import dev.warden.core.access.UserState;
+import dev.warden.core.catalog.ResourceId;
+import dev.warden.core.catalog.RoleName;
 import dev.warden.core.policy.ConditionException;
 import dev.warden.core.policy.ConditionInput;
 import dev.warden.core.policy.ConditionInputs;
@@ -13,13 +15,16 @@ import dev.warden.core.policy.DefaultOutcome;
 import dev.warden.core.policy.Policy;
 import dev.warden.core.policy.Resolve;
 import dev.warden.core.policy.Rule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +55,9 @@ public final class PolicyEngine {
   private final Rule.ExclusiveEnvironments[] separations;
   private final Rule.ActiveResourceLimit[] limits;
   private final String compliesReason;
+  // By the rules themselves, which the engine walks; filled here and only read after, as the
+  // engine may be shared between threads.
+  private final Map<Rule.MaxTtl, TtlSentences> ttlSentences = new IdentityHashMap<>();
   private volatile @Nullable EnvironmentIndex index;
 
   public PolicyEngine(Policy policy) {
@@ -65,6 +73,7 @@ public final class PolicyEngine {
         case Rule.ApprovalRateLimit a -> approvals.add(a);
         case Rule.ExclusiveEnvironments e -> separating.add(e);
         case Rule.ActiveResourceLimit l -> limiting.add(l);
+        case Rule.MaxTtl m -> ttlSentences.put(m, new TtlSentences(m.max()));
         default -> {
           // Request rules are checked in policy order straight from the policy.
         }
@@ -266,17 +275,32 @@ public final class PolicyEngine {
     }
 
     private Decision deny(AccessRequest request, List<Action> userLocks, Facts facts) {
-      StringBuilder reason = new StringBuilder();
-      for (RuleMatch match : matches) {
-        if (!reason.isEmpty()) {
+      String reason = joinedReasons();
+      restoreInvariants(active, null);
+      List<Action> actions =
+          userLocks.isEmpty() ? new ArrayList<>(1) : new ArrayList<>(userLocks.size() + 1);
+      actions.addAll(userLocks);
+      actions.add(new Action.Deny(request.id(), reason));
+      return finish(Outcome.DENY, request, actions, facts);
+    }
+
+    /** Every match as {@code rule: reason}, joined by semicolons, in one sized copy. */
+    private String joinedReasons() {
+      if (matches.size() == 1) {
+        return matches.get(0).rule() + ": " + matches.get(0).reason();
+      }
+      int length = 0;
+      for (int i = 0; i < matches.size(); i++) {
+        length += matches.get(i).rule().length() + matches.get(i).reason().length() + 4;
+      }
+      StringBuilder reason = new StringBuilder(length);
+      for (int i = 0; i < matches.size(); i++) {
+        if (i > 0) {
           reason.append("; ");
         }
-        reason.append(match.rule()).append(": ").append(match.reason());
+        reason.append(matches.get(i).rule()).append(": ").append(matches.get(i).reason());
       }
-      restoreInvariants(active, null);
-      List<Action> actions = new ArrayList<>(userLocks);
-      actions.add(new Action.Deny(request.id(), reason.toString()));
-      return finish(Outcome.DENY, request, actions, facts);
+      return reason.toString();
     }
 
     /** Request rules that deny by themselves, in policy order; returns whether any matched. */
@@ -345,9 +369,7 @@ public final class PolicyEngine {
     private void checkTtl(AccessRequest request, Rule.MaxTtl maxTtl) {
       if (request.ttl().compareTo(maxTtl.max()) > 0) {
         matches.add(
-            new RuleMatch(
-                maxTtl.name(),
-                "request asks for " + request.ttl() + " of access; the limit is " + maxTtl.max()));
+            new RuleMatch(maxTtl.name(), nonNull(ttlSentences.get(maxTtl)).of(request.ttl())));
       }
     }
 
@@ -787,10 +809,44 @@ public final class PolicyEngine {
     }
 
     private String describeAccess(Grant grant) {
-      List<String> parts = new ArrayList<>();
-      grant.request().roles().forEach(r -> parts.add(r.value()));
-      grant.request().resources().forEach(r -> parts.add(r.value()));
-      return String.join(", ", parts);
+      StringBuilder parts = new StringBuilder();
+      List<RoleName> roles = grant.request().roles();
+      for (int i = 0; i < roles.size(); i++) {
+        parts.append(parts.isEmpty() ? "" : ", ").append(roles.get(i).value());
+      }
+      List<ResourceId> resources = grant.request().resources();
+      for (int i = 0; i < resources.size(); i++) {
+        parts.append(parts.isEmpty() ? "" : ", ").append(resources.get(i).value());
+      }
+      return parts.toString();
+    }
+  }
+
+  /**
+   * The sentences of one max-ttl rule, by the ttl asked for. Requests ask for the same few ttls
+   * again and again, and building this sentence was the largest allocation of a replay's decisions.
+   * A cached sentence is the one building it again would give; the cache is concurrent, like the
+   * engine's other, and stops growing at {@link #MOST}.
+   */
+  private static final class TtlSentences {
+    private static final int MOST = 256;
+    private final String limit;
+    private final Map<Duration, String> byTtl = new ConcurrentHashMap<>();
+
+    TtlSentences(Duration max) {
+      this.limit = " of access; the limit is " + max;
+    }
+
+    String of(Duration ttl) {
+      String known = byTtl.get(ttl);
+      if (known != null) {
+        return known;
+      }
+      String made = "request asks for " + ttl + limit;
+      if (byTtl.size() < MOST) {
+        byTtl.putIfAbsent(ttl, made);
+      }
+      return made;
     }
   }
 

@@ -12,14 +12,13 @@ import dev.warden.core.policy.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +52,9 @@ public final class Replay {
   // every changed decision cost more than the comparison.
   private final long[][] transitions = new long[OUTCOMES.length][OUTCOMES.length];
   private final List<ChangedCase> cases = new ArrayList<>();
+  private final UserNumbers users = new UserNumbers();
+  // By user number, the group of the batch being sorted, or -1; kept between batches.
+  private int[] groupOf = new int[0];
 
   /**
    * Prepares a replay.
@@ -86,17 +88,18 @@ public final class Replay {
       return;
     }
     if (baseline == null) {
-      countRecorded(recorded, next.outcome(), lockTargets(next), () -> verdict(next));
+      if (countRecorded(recorded, next.outcome(), lockTargets(next))) {
+        keep(recorded, recordedVerdict(recorded), verdict(next));
+      }
     } else {
       Decision baselineDecision = required(baseline.decideIfNew(recorded.request(), recorded.at()));
-      compare(
-          recorded,
+      if (count(
           baselineDecision.outcome(),
           lockTargets(baselineDecision),
-          () -> verdict(baselineDecision),
           next.outcome(),
-          lockTargets(next),
-          () -> verdict(next));
+          lockTargets(next))) {
+        keep(recorded, verdict(baselineDecision), verdict(next));
+      }
     }
   }
 
@@ -125,7 +128,8 @@ public final class Replay {
       }
     }
 
-    int[] order = byUser(batch);
+    int[] numbers = new int[batch.size()];
+    int[] order = byUser(batch, numbers);
     // Decisions are kept only while a changed case may still want their rules; past that, each
     // can be collected as soon as its outcome and locks are taken out.
     boolean keep = cases.size() < maxCases;
@@ -133,9 +137,10 @@ public final class Replay {
     CompletableFuture<Void> baselineDone =
         baseline == null
             ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(() -> before.decideAll(baseline, batch, order), executor);
+            : CompletableFuture.runAsync(
+                () -> before.decideAll(baseline, batch, order, numbers), executor);
     Decided next = new Decided(batch.size(), keep);
-    next.decideAll(candidate, batch, order);
+    next.decideAll(candidate, batch, order, numbers);
     await(baselineDone);
 
     for (int i = 0; i < batch.size(); i++) {
@@ -144,16 +149,11 @@ public final class Replay {
         // A repeat, as in accept; the baseline decided it too, and also found it known.
         skipped++;
       } else if (baseline == null) {
-        countRecorded(batch.get(i), outcome, next.locks[i], next.verdict(i));
-      } else {
-        compare(
-            batch.get(i),
-            required(before.outcomes[i]),
-            before.locks[i],
-            before.verdict(i),
-            outcome,
-            next.locks[i],
-            next.verdict(i));
+        if (countRecorded(batch.get(i), outcome, next.locks[i])) {
+          keep(batch.get(i), recordedVerdict(batch.get(i)), verdict(next.decision(i)));
+        }
+      } else if (count(required(before.outcomes[i]), before.locks[i], outcome, next.locks[i])) {
+        keep(batch.get(i), verdict(before.decision(i)), verdict(next.decision(i)));
       }
     }
   }
@@ -176,10 +176,10 @@ public final class Replay {
       this.decisions = keep ? new Decision[size] : null;
     }
 
-    void decideAll(World world, List<RecordedRequest> batch, int[] order) {
+    void decideAll(World world, List<RecordedRequest> batch, int[] order, int[] users) {
       for (int i : order) {
         RecordedRequest each = batch.get(i);
-        Decision decision = world.decideIfNew(each.request(), each.at());
+        Decision decision = world.decideIfNew(each.request(), each.at(), users[i]);
         if (decision != null) {
           outcomes[i] = decision.outcome();
           locks[i] = lockTargets(decision);
@@ -190,26 +190,34 @@ public final class Replay {
       }
     }
 
-    /** The verdict of the decision at {@code i}, for a changed case; only asked for when kept. */
-    Supplier<Verdict> verdict(int i) {
-      return () -> Replay.verdict(required(decisions == null ? null : decisions[i]));
+    /** The decision at {@code i}, for a changed case; only asked for when kept. */
+    Decision decision(int i) {
+      return required(decisions == null ? null : decisions[i]);
     }
   }
 
   /**
    * The positions of the batch grouped by user, users in the order they first appear, each user's
-   * requests in batch order: a stable counting sort.
+   * requests in batch order: a stable counting sort. Puts the number of each request's user in
+   * {@code numbers}.
    */
-  private static int[] byUser(List<RecordedRequest> batch) {
-    Map<UserName, Integer> groups = new HashMap<>();
+  private int[] byUser(List<RecordedRequest> batch, int[] numbers) {
+    if (groupOf.length < users.size() + batch.size()) {
+      groupOf = new int[(users.size() + batch.size()) * 2];
+    }
+    Arrays.fill(groupOf, -1);
+    int groups = 0;
     int[] group = new int[batch.size()];
     int[] sizes = new int[batch.size()];
     for (int i = 0; i < group.length; i++) {
-      Integer known = groups.putIfAbsent(batch.get(i).request().user(), groups.size());
-      group[i] = known == null ? groups.size() - 1 : known;
+      numbers[i] = users.numberOf(batch.get(i).request().user());
+      if (groupOf[numbers[i]] < 0) {
+        groupOf[numbers[i]] = groups++;
+      }
+      group[i] = groupOf[numbers[i]];
       sizes[group[i]]++;
     }
-    int[] starts = new int[groups.size()];
+    int[] starts = new int[groups];
     for (int g = 1; g < starts.length; g++) {
       starts[g] = starts[g - 1] + sizes[g - 1];
     }
@@ -218,6 +226,59 @@ public final class Replay {
       order[starts[group[i]]++] = i;
     }
     return order;
+  }
+
+  /**
+   * Every user met, numbered in the order they first appeared: both worlds keep each user's records
+   * at that number, so finding them is an index rather than a map lookup. An open-addressing table,
+   * as a hash map boxed a number for every request. It grows with the users of the history, as the
+   * worlds' records of them do.
+   */
+  private static final class UserNumbers {
+    private UserName[] names = new UserName[1024];
+    private int[] numbers = new int[1024];
+    private int size;
+
+    int numberOf(UserName user) {
+      int slot = slot(names, user);
+      if (names[slot] == null) {
+        names[slot] = user;
+        numbers[slot] = size++;
+        if (size * 2 > names.length) {
+          grow();
+        }
+        return size - 1;
+      }
+      return numbers[slot];
+    }
+
+    int size() {
+      return size;
+    }
+
+    private void grow() {
+      UserName[] oldNames = names;
+      int[] oldNumbers = numbers;
+      names = new UserName[oldNames.length * 2];
+      numbers = new int[names.length];
+      for (int i = 0; i < oldNames.length; i++) {
+        if (oldNames[i] != null) {
+          int slot = slot(names, oldNames[i]);
+          names[slot] = oldNames[i];
+          numbers[slot] = oldNumbers[i];
+        }
+      }
+    }
+
+    private static int slot(UserName[] names, UserName user) {
+      int hash = user.hashCode();
+      int mask = names.length - 1;
+      int slot = (hash ^ (hash >>> 16)) & mask;
+      while (names[slot] != null && !names[slot].equals(user)) {
+        slot = (slot + 1) & mask;
+      }
+      return slot;
+    }
   }
 
   /** A request of a batch could not be replayed; {@link #index()} says which. */
@@ -255,18 +316,15 @@ public final class Replay {
     last = recorded.at();
   }
 
-  /** Counts a decision against the one the history recorded. */
-  private void countRecorded(
-      RecordedRequest recorded, Outcome outcome, List<String> locks, Supplier<Verdict> after) {
+  /** Counts a decision against the one the history recorded, as {@link #count} does. */
+  private boolean countRecorded(RecordedRequest recorded, Outcome outcome, List<String> locks) {
     RecordedRequest.Recorded was = required(recorded.recorded());
-    compare(
-        recorded,
-        was.outcome(),
-        was.locks(),
-        () -> new Verdict(was.outcome(), was.rules(), was.locks()),
-        outcome,
-        locks,
-        after);
+    return count(was.outcome(), was.locks(), outcome, locks);
+  }
+
+  private static Verdict recordedVerdict(RecordedRequest recorded) {
+    RecordedRequest.Recorded was = required(recorded.recorded());
+    return new Verdict(was.outcome(), was.rules(), was.locks());
   }
 
   private static void await(CompletableFuture<Void> done) {
@@ -281,17 +339,12 @@ public final class Replay {
   }
 
   /**
-   * Counts one decision. Rule texts are written out only for the cases kept in detail: for millions
-   * of requests, that would cost more than the comparison itself.
+   * Counts one decision, and says whether it is a changed case to keep in detail. Rule texts are
+   * written out only for the cases kept: for millions of requests, that would cost more than the
+   * comparison itself.
    */
-  private void compare(
-      RecordedRequest recorded,
-      Outcome beforeOutcome,
-      List<String> beforeLocks,
-      Supplier<Verdict> before,
-      Outcome outcome,
-      List<String> locks,
-      Supplier<Verdict> after) {
+  private boolean count(
+      Outcome beforeOutcome, List<String> beforeLocks, Outcome outcome, List<String> locks) {
     decisions++;
     baselineLocks += beforeLocks.size();
     candidateLocks += locks.size();
@@ -302,10 +355,13 @@ public final class Replay {
     }
     if (beforeOutcome != outcome || !sameTargets(beforeLocks, locks)) {
       changed++;
-      if (cases.size() < maxCases) {
-        cases.add(new ChangedCase(recorded.request(), recorded.at(), before.get(), after.get()));
-      }
+      return cases.size() < maxCases;
     }
+    return false;
+  }
+
+  private void keep(RecordedRequest recorded, Verdict before, Verdict after) {
+    cases.add(new ChangedCase(recorded.request(), recorded.at(), before, after));
   }
 
   public ReplaySummary summary() {
@@ -322,9 +378,21 @@ public final class Replay {
         decisions, skipped, sameOutcome, named, baselineLocks, candidateLocks, changed, cases);
   }
 
-  /** Whether the two hold the same targets, as sets; they are short, so no set is built. */
+  /**
+   * Whether the two hold the same targets, as sets; they are short, so no set is built, and they
+   * are indexed, as iterators were a good part of what counting allocated.
+   */
   private static boolean sameTargets(List<String> a, List<String> b) {
-    return a.containsAll(b) && b.containsAll(a);
+    return containsAll(a, b) && containsAll(b, a);
+  }
+
+  private static boolean containsAll(List<String> all, List<String> some) {
+    for (int i = 0; i < some.size(); i++) {
+      if (!all.contains(some.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static <T> T required(@Nullable T value) {
