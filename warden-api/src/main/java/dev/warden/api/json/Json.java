@@ -369,10 +369,11 @@ public final class Json {
   /**
    * Builds a mapper.
    *
-   * @param instantText whether instants go through {@link InstantText}; false only in tests that
-   *     compare with the Java time module's own reading and writing
+   * @param handWritten whether instants and request objects go through the hand-written code of
+   *     {@link WireModule}; false only in tests that compare it with the Java time module and data
+   *     binding
    */
-  static ObjectMapper build(boolean strict, boolean instantText) {
+  static ObjectMapper build(boolean strict, boolean handWritten) {
     // Jackson keeps its parse and write buffers per thread by default. The broker serves every
     // call on a new virtual thread, so nothing was ever reused and each call allocated fresh
     // buffers of several KiB; a shared pool reuses them across threads.
@@ -381,7 +382,7 @@ public final class Json {
     JsonMapper.Builder builder =
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
-            .addModule(new WireModule(instantText))
+            .addModule(new WireModule(handWritten))
             // Reads record components and calls constructors through generated lambdas instead
             // of reflection: every call, answer and watch event goes through these mappers.
             .addModule(new BlackbirdModule())

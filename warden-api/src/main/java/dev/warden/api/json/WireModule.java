@@ -58,10 +58,11 @@ final class WireModule extends SimpleModule {
   }
 
   /**
-   * @param instantText whether instants are written and read by {@link InstantText}; without it
-   *     they are the Java time module's alone, which tests compare against
+   * @param handWritten whether instants are written and read by {@link InstantText} and request
+   *     objects written by {@link RequestObjectSerializer}; without, they are the Java time
+   *     module's and data binding's, which tests compare against
    */
-  WireModule(boolean instantText) {
+  WireModule(boolean handWritten) {
     super("warden-wire");
     id(RequestId.class, RequestId::of, RequestId::value);
     id(UserName.class, UserName::of, UserName::value);
@@ -72,10 +73,11 @@ final class WireModule extends SimpleModule {
     addDeserializer(LockTarget.class, new TargetDeserializer());
     addSerializer(WatchEvent.class, new WatchEventSerializer());
     addDeserializer(WatchEvent.class, new WatchEventDeserializer());
-    if (instantText) {
+    if (handWritten) {
       // Registered after the Java time module, so these are the ones used for instants.
       addSerializer(Instant.class, new InstantTextSerializer());
       addDeserializer(Instant.class, new InstantTextDeserializer(InstantDeserializer.INSTANT));
+      addSerializer(RequestObject.class, new RequestObjectSerializer());
     }
   }
 

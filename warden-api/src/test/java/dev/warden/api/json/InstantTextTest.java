@@ -3,7 +3,6 @@ package dev.warden.api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -78,8 +77,7 @@ class InstantTextTest {
 
       byte[] written = Json.write(holder);
 
-      assertThat(new String(written, StandardCharsets.UTF_8))
-          .isEqualTo(MODULE_ONLY.writeValueAsString(holder));
+      assertThat(written).isEqualTo(MODULE_ONLY.writeValueAsBytes(holder));
       assertThat(Json.readAnswer(written, Holder.class)).isEqualTo(holder);
     }
     List<String> texts =
