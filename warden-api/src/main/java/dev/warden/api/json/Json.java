@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -74,7 +75,24 @@ public final class Json {
         }
       };
 
+  /**
+   * A reader per type, made once: a reader made for a type looks up its deserializer at creation,
+   * where reading through the mapper looks it up, with its class annotations, on every call.
+   */
+  private static final ClassValue<ObjectReader> STRICT_READERS = readers(STRICT);
+
+  private static final ClassValue<ObjectReader> TOLERANT_READERS = readers(TOLERANT);
+
   private Json() {}
+
+  private static ClassValue<ObjectReader> readers(ObjectMapper mapper) {
+    return new ClassValue<>() {
+      @Override
+      protected ObjectReader computeValue(Class<?> type) {
+        return mapper.readerFor(type);
+      }
+    };
+  }
 
   /** The mapper for writing wire types and for reading answers; thread-safe. */
   public static ObjectMapper mapper() {
@@ -101,6 +119,21 @@ public final class Json {
    * @throws JsonInputException naming every offending field, or the position of malformed text
    */
   public static <T> T readBody(byte[] body, Class<T> type) throws JsonInputException {
+    // A body that passes the one-pass reading is bound straight from its bytes. Anything else,
+    // valid or not, goes the whole way through a tree, which collects every problem before
+    // reporting; so the one-pass reading may refuse more than it must, but never accepts what the
+    // tree would refuse, and every error a client sees still comes from the tree.
+    T value = OnePassBody.read(strictReader(type), body, type);
+    return value != null ? value : readBodyThroughTree(body, type);
+  }
+
+  /** The strict reader of {@code type}, for reading a body in one pass. */
+  static ObjectReader strictReader(Class<?> type) {
+    return STRICT_READERS.get(type);
+  }
+
+  /** Reads a request body strictly through a tree, collecting every offending field. */
+  static <T> T readBodyThroughTree(byte[] body, Class<T> type) throws JsonInputException {
     JsonNode tree = parse(STRICT, body);
     List<FieldError> errors = new ArrayList<>();
     JavaType javaType = STRICT.constructType(type);
@@ -126,7 +159,7 @@ public final class Json {
     }
     T value;
     try {
-      value = TOLERANT.readValue(body, type);
+      value = TOLERANT_READERS.get(type).readValue(body);
     } catch (StreamReadException e) {
       int line = Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getLineNr());
       int column = Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getColumnNr());
@@ -330,6 +363,17 @@ public final class Json {
   }
 
   private static ObjectMapper build(boolean strict) {
+    return build(strict, true);
+  }
+
+  /**
+   * Builds a mapper.
+   *
+   * @param handWritten whether instants and request objects go through the hand-written code of
+   *     {@link WireModule}; false only in tests that compare it with the Java time module and data
+   *     binding
+   */
+  static ObjectMapper build(boolean strict, boolean handWritten) {
     // Jackson keeps its parse and write buffers per thread by default. The broker serves every
     // call on a new virtual thread, so nothing was ever reused and each call allocated fresh
     // buffers of several KiB; a shared pool reuses them across threads.
@@ -338,7 +382,7 @@ public final class Json {
     JsonMapper.Builder builder =
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
-            .addModule(new WireModule())
+            .addModule(new WireModule(handWritten))
             // Reads record components and calls constructors through generated lambdas instead
             // of reflection: every call, answer and watch event goes through these mappers.
             .addModule(new BlackbirdModule())

@@ -3,13 +3,20 @@ package dev.warden.api.json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 import dev.warden.api.v1.LockObject;
 import dev.warden.api.v1.RequestObject;
 import dev.warden.api.v1.WatchEvent;
@@ -20,6 +27,7 @@ import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +54,15 @@ final class WireModule extends SimpleModule {
   private static final List<String> TARGET_KINDS = List.of("request", "user", "role", "identity");
 
   WireModule() {
+    this(true);
+  }
+
+  /**
+   * @param handWritten whether instants are written and read by {@link InstantText} and request
+   *     objects written by {@link RequestObjectSerializer}; without, they are the Java time
+   *     module's and data binding's, which tests compare against
+   */
+  WireModule(boolean handWritten) {
     super("warden-wire");
     id(RequestId.class, RequestId::of, RequestId::value);
     id(UserName.class, UserName::of, UserName::value);
@@ -56,6 +73,12 @@ final class WireModule extends SimpleModule {
     addDeserializer(LockTarget.class, new TargetDeserializer());
     addSerializer(WatchEvent.class, new WatchEventSerializer());
     addDeserializer(WatchEvent.class, new WatchEventDeserializer());
+    if (handWritten) {
+      // Registered after the Java time module, so these are the ones used for instants.
+      addSerializer(Instant.class, new InstantTextSerializer());
+      addDeserializer(Instant.class, new InstantTextDeserializer(InstantDeserializer.INSTANT));
+      addSerializer(RequestObject.class, new RequestObjectSerializer());
+    }
   }
 
   private <T> void id(Class<T> type, Function<String, T> parse, Function<T, String> text) {
@@ -83,6 +106,77 @@ final class WireModule extends SimpleModule {
             }
           }
         });
+  }
+
+  /**
+   * Writes instants through {@link InstantText}, the same text as the Java time module's serializer
+   * with dates not written as timestamps, which is how the mappers are configured; a mapper
+   * configured otherwise gets the module's serializer.
+   */
+  private static final class InstantTextSerializer extends JsonSerializer<Instant> {
+    @Override
+    public void serialize(Instant value, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
+      if (provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
+        InstantSerializer.INSTANCE.serialize(value, out, provider);
+      } else {
+        out.writeString(InstantText.format(value));
+      }
+    }
+
+    @Override
+    public Class<Instant> handledType() {
+      return Instant.class;
+    }
+  }
+
+  /**
+   * Reads an instant written in exactly the form {@link InstantText} writes without the formatter,
+   * and hands every other input (other forms, numbers, empty strings, nonsense) to the Java time
+   * module's deserializer, which accepts or explains it as before.
+   */
+  private static final class InstantTextDeserializer extends JsonDeserializer<Instant>
+      implements ContextualDeserializer {
+
+    private final JsonDeserializer<? extends Instant> module;
+
+    InstantTextDeserializer(JsonDeserializer<? extends Instant> module) {
+      this.module = module;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(
+        DeserializationContext context, @Nullable BeanProperty property)
+        throws JsonMappingException {
+      JsonDeserializer<?> contextual =
+          module instanceof ContextualDeserializer c
+              ? c.createContextual(context, property)
+              : module;
+      @SuppressWarnings("unchecked")
+      JsonDeserializer<? extends Instant> typed = (JsonDeserializer<? extends Instant>) contextual;
+      return typed == module ? this : new InstantTextDeserializer(typed);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser in, DeserializationContext context) throws IOException {
+      if (in.currentToken() == JsonToken.VALUE_STRING) {
+        @Nullable Instant instant = InstantText.parse(in.getText());
+        if (instant != null) {
+          return instant;
+        }
+      }
+      return module.deserialize(in, context);
+    }
+
+    @Override
+    public LogicalType logicalType() {
+      return module.logicalType();
+    }
+
+    @Override
+    public Class<?> handledType() {
+      return Instant.class;
+    }
   }
 
   private static final class TargetSerializer extends JsonSerializer<LockTarget> {
@@ -163,7 +257,36 @@ final class WireModule extends SimpleModule {
    * frequent input, and reading each into a tree first, then binding the tree, was a large share of
    * its CPU. An object that comes before its kind is kept as a tree until the kind is known.
    */
-  private static final class WatchEventDeserializer extends JsonDeserializer<WatchEvent> {
+  private static final class WatchEventDeserializer extends JsonDeserializer<WatchEvent>
+      implements ContextualDeserializer {
+
+    /**
+     * The objects' deserializers, looked up once per mapper rather than once per event (null before
+     * contextualization, when each event looks them up).
+     */
+    private final @Nullable JsonDeserializer<Object> requests;
+
+    private final @Nullable JsonDeserializer<Object> locks;
+
+    WatchEventDeserializer() {
+      this(null, null);
+    }
+
+    private WatchEventDeserializer(
+        @Nullable JsonDeserializer<Object> requests, @Nullable JsonDeserializer<Object> locks) {
+      this.requests = requests;
+      this.locks = locks;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(
+        DeserializationContext context, @Nullable BeanProperty property)
+        throws JsonMappingException {
+      return new WatchEventDeserializer(
+          context.findRootValueDeserializer(context.constructType(RequestObject.class)),
+          context.findRootValueDeserializer(context.constructType(LockObject.class)));
+    }
+
     @Override
     public WatchEvent deserialize(JsonParser in, DeserializationContext context)
         throws IOException {
@@ -184,7 +307,7 @@ final class WireModule extends SimpleModule {
           case "object" -> {
             @Nullable Class<?> target = objectType(kind);
             if (target != null && token == JsonToken.START_OBJECT) {
-              body = context.readValue(in, target);
+              body = object(in, context, target);
             } else {
               pending = context.readTree(in);
             }
@@ -195,6 +318,12 @@ final class WireModule extends SimpleModule {
         }
       }
       return event(context, type, kind, version, body, pending);
+    }
+
+    private Object object(JsonParser in, DeserializationContext context, Class<?> target)
+        throws IOException {
+      @Nullable JsonDeserializer<Object> known = target == RequestObject.class ? requests : locks;
+      return known != null ? known.deserialize(in, context) : context.readValue(in, target);
     }
 
     private static WatchEvent event(

@@ -196,6 +196,7 @@ public final class BrokerLoad {
                         failed.incrementAndGet();
                       }
                     }
+                    CpuShares.loadThreadEnds();
                   }));
     }
     Thread.sleep(length.toMillis());
@@ -297,9 +298,21 @@ public final class BrokerLoad {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /**
+     * The CPU time of load threads that have ended. Each phase starts its own and joins them before
+     * it is measured, and an ended thread is not among the live ones; without this their CPU time
+     * counted on neither side.
+     */
+    private static final AtomicLong ENDED_LOAD_THREADS = new AtomicLong();
+
+    /** Adds the calling load thread's CPU time, as its last act. */
+    static void loadThreadEnds() {
+      ENDED_LOAD_THREADS.addAndGet(THREADS.getCurrentThreadCpuTime());
+    }
+
     static CpuShares now() {
       long broker = 0;
-      long client = 0;
+      long client = ENDED_LOAD_THREADS.get();
       Map<Long, String> names = new HashMap<>();
       for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
         if (info != null) {
