@@ -62,9 +62,10 @@ final class BenchRun {
   /**
    * Only the JVM's first, quick compiler. On two cores the optimising compiler (C2) was still
    * compiling a minute into a run, at about half a core in each process, and what waited behind it
-   * was the latency's tail; the quick compiler's code cost the services no more CPU per request
-   * over a measured run, and their p99 fell to about a third (docs/benchmarks.md). docs/deploy.md
-   * advises the same for small hosts.
+   * was the latency's tail; with the quick compiler alone the services spent no more CPU during a
+   * measured run and their p99 was 40-70 % lower in back-to-back runs (docs/benchmarks.md). The
+   * price is that its code does without the JDK's AES-GCM and SHA-256 intrinsics, which shows at
+   * saturation. docs/deploy.md advises the same for small hosts.
    */
   private static final String COMPILER = "-XX:TieredStopAtLevel=1";
 
