@@ -31,23 +31,7 @@ class BenchIT {
 
   @Test
   void json_hasTheDocumentedKeys_andEveryRequestDecidedAsPredicted() throws Exception {
-    try (WardenProcess bench =
-        WardenProcess.start(
-            "bench-json",
-            dir,
-            "bench",
-            "--users",
-            "60",
-            "--rate",
-            "40",
-            "--duration",
-            "3s",
-            "--warmup",
-            "0s",
-            "--policy",
-            POLICY,
-            "-o",
-            "json")) {
+    try (WardenProcess bench = startBench("bench-json", "-o", "json")) {
       assertThat(bench.awaitExit(BENCH_TIMEOUT)).as(bench.errors()).isZero();
 
       // The JVM's own warnings (about its class-data archive, say) go to standard output too.
@@ -76,21 +60,7 @@ class BenchIT {
 
   @Test
   void markdown_splitsTheLatencyIntoStagesThatAddUpToAboutTheWhole() throws Exception {
-    try (WardenProcess bench =
-        WardenProcess.start(
-            "bench-md",
-            dir,
-            "bench",
-            "--users",
-            "60",
-            "--rate",
-            "40",
-            "--duration",
-            "3s",
-            "--warmup",
-            "0s",
-            "--policy",
-            POLICY)) {
+    try (WardenProcess bench = startBench("bench-md")) {
       assertThat(bench.awaitExit(BENCH_TIMEOUT)).as(bench.errors()).isZero();
       String report = bench.output();
 
@@ -114,6 +84,29 @@ class BenchIT {
       }
       assertThat(parts).allSatisfy(part -> assertThat(part).isPositive().isLessThan(whole));
     }
+  }
+
+  /**
+   * Starts a short bench: 60 users at 40 requests/s for 3 s (120 requests), no warm-up, the example
+   * policy.
+   */
+  private WardenProcess startBench(String name, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "--users",
+                "60",
+                "--rate",
+                "40",
+                "--duration",
+                "3s",
+                "--warmup",
+                "0s",
+                "--policy",
+                POLICY));
+    args.addAll(List.of(extra));
+    return WardenProcess.start(name, dir, args.toArray(String[]::new));
   }
 
   private static double number(String text) {

@@ -244,14 +244,20 @@ class DecisionLogTest {
         .anySatisfy(m -> assertThat(m).contains("truncatedBytes=1234", "lastSeq=1200"));
   }
 
-  @Test
-  void reopen_reportsIntentsThatHaveNoOutcome() throws Exception {
+  /** A log whose first decision (d-1) has its outcome and whose second (d-2, seq 3) has none. */
+  private Path logWithOneDecisionClosedAndOneOpen() throws Exception {
     Path file = dir.resolve("decisions.jsonl");
     try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
       log.intent(Entries.approval("d-1", "alice", "r1"));
       log.outcome(Entries.approval("d-1", "alice", "r1"));
       log.intent(Entries.approval("d-2", "bob", "r2"));
     }
+    return file;
+  }
+
+  @Test
+  void reopen_reportsIntentsThatHaveNoOutcome() throws Exception {
+    Path file = logWithOneDecisionClosedAndOneOpen();
 
     try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
       assertThat(log.recovery().openIntents())
@@ -261,12 +267,7 @@ class DecisionLogTest {
 
   @Test
   void closeOpenIntents_writesAnUnconfirmedOutcome_soTheNextStartFindsNoneOpen() throws Exception {
-    Path file = dir.resolve("decisions.jsonl");
-    try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
-      log.intent(Entries.approval("d-1", "alice", "r1"));
-      log.outcome(Entries.approval("d-1", "alice", "r1"));
-      log.intent(Entries.approval("d-2", "bob", "r2"));
-    }
+    Path file = logWithOneDecisionClosedAndOneOpen();
 
     DecisionEntry.Actor restarted = new DecisionEntry.Actor("watcher", "beef");
     try (DecisionLog log = DecisionLog.open(file, CLOCK, Duration.ofSeconds(5))) {
