@@ -1,5 +1,6 @@
 package dev.warden.api.client;
 
+import dev.warden.api.tls.CipherOrder;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +69,11 @@ final class Connections implements AutoCloseable {
     // The broker's certificate must name the host the client was pointed at, as with HTTPS in a
     // browser; Jetty's client checks that by default, and this says so where a reader looks.
     ssl.setEndpointIdentificationAlgorithm("HTTPS");
+    // The broker picks the suite from its own order; a server that follows the client's gets the
+    // suite that is cheapest for this JVM first (see CipherOrder).
+    if (CipherOrder.chachaFirst(false)) {
+      ssl.setCipherComparator(CipherOrder.chachaFirstComparator());
+    }
 
     String name = "warden-client-" + NUMBER.incrementAndGet();
     // A few platform threads, of which the selector holds one and does nearly all the work (see

@@ -3,6 +3,7 @@ package dev.warden.broker.http;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.warden.api.tls.CipherOrder;
 import dev.warden.broker.auth.Authenticator;
 import dev.warden.broker.identity.IdentityService;
 import dev.warden.broker.identity.LastSeen;
@@ -68,6 +69,10 @@ public final class BrokerServer implements AutoCloseable {
           public void configure(HttpsParameters parameters) {
             SSLParameters ssl = tls.getDefaultSSLParameters();
             ssl.setProtocols(PROTOCOLS);
+            // The server's own order picks the suite, cheapest first for this JVM (see
+            // CipherOrder); the JDK does so by default, and this says it where a reader looks.
+            ssl.setCipherSuites(CipherOrder.preferred(ssl.getCipherSuites(), true));
+            ssl.setUseCipherSuitesOrder(true);
             ssl.setWantClientAuth(true);
             parameters.setSSLParameters(ssl);
           }
