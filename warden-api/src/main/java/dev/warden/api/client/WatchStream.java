@@ -5,10 +5,9 @@ import dev.warden.api.json.JsonInputException;
 import dev.warden.api.v1.WatchEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +25,7 @@ public final class WatchStream implements AutoCloseable {
   private static final int QUEUE = 256;
 
   /**
-   * The longest line the reader takes, in characters. An event is a request or a lock, a few KiB at
+   * The longest line the reader takes, in bytes. An event is a request or a lock, a few KiB at
    * most; without a bound, a peer sending a line that never ends would have the reader buffer it
    * until the watcher runs out of memory.
    */
@@ -135,14 +134,15 @@ public final class WatchStream implements AutoCloseable {
   }
 
   private void read() {
-    try (Reader text = new InputStreamReader(body, StandardCharsets.UTF_8)) {
-      Lines lines = new Lines(text);
-      String line;
-      while ((line = lines.next()) != null) {
-        if (line.isBlank()) {
+    try (InputStream bytes = body) {
+      Lines lines = new Lines(bytes);
+      while (lines.next()) {
+        if (lines.blank()) {
           continue;
         }
-        queue.put(new Item(Json.readAnswer(line, WatchEvent.class), null));
+        WatchEvent event =
+            Json.readAnswer(lines.array(), lines.offset(), lines.length(), WatchEvent.class);
+        queue.put(new Item(event, null));
       }
       offer(new BrokerUnreachableException("the broker ended the watch stream"));
     } catch (JsonInputException e) {
@@ -165,53 +165,119 @@ public final class WatchStream implements AutoCloseable {
   }
 
   /**
-   * Splits text into lines as {@link java.io.BufferedReader#readLine()} does (ended by LF, CR or
-   * CRLF; the last one possibly unended), but refuses a line longer than {@link #MAX_LINE}.
+   * Splits bytes into lines where {@link java.io.BufferedReader#readLine()} would split their text
+   * (ended by LF, CR or CRLF; the last one possibly unended), but refuses a line longer than {@link
+   * #MAX_LINE} bytes. CR and LF never occur inside a multi-byte UTF-8 sequence, so cutting the
+   * bytes cuts the text at the same places; each line goes to the JSON parser as the bytes it came
+   * as, without being decoded into characters and encoded again, and the parser refuses one that is
+   * not UTF-8.
+   *
+   * <p>A line that lies whole in the read buffer is handed over in place; only one cut by the end
+   * of a read is copied together.
    */
   private static final class Lines {
-    private final Reader in;
-    private final char[] buffer = new char[8192];
+    private final InputStream in;
+    private final byte[] buffer = new byte[16384];
     private int position;
     private int limit;
     private boolean skipLineFeed;
+    // A line that spans reads, put together here.
+    private byte[] joined = new byte[1024];
+    private byte[] array = buffer;
+    private int offset;
+    private int length;
 
-    Lines(Reader in) {
+    Lines(InputStream in) {
       this.in = in;
     }
 
-    @Nullable String next() throws IOException {
-      StringBuilder line = null;
+    /** Moves to the next line; false at the end of the stream. */
+    boolean next() throws IOException {
+      int carried = -1;
       while (true) {
         if (position == limit) {
           limit = in.read(buffer, 0, buffer.length);
           position = 0;
           if (limit <= 0) {
             limit = 0;
-            return line == null ? null : line.toString();
+            if (carried < 0) {
+              return false;
+            }
+            return take(joined, 0, carried);
           }
         }
-        if (skipLineFeed && buffer[position] == '\n') {
-          position++;
+        if (skipLineFeed) {
+          skipLineFeed = false;
+          if (buffer[position] == '\n') {
+            position++;
+            continue;
+          }
         }
-        skipLineFeed = false;
         int start = position;
         while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
           position++;
         }
-        if (line == null) {
-          line = new StringBuilder(position - start);
-        }
-        line.append(buffer, start, position - start);
-        if (line.length() > MAX_LINE) {
+        int piece = position - start;
+        if (Math.max(carried, 0) + piece > MAX_LINE) {
           throw new LineTooLongException(
-              "it is longer than " + MAX_LINE + " characters; no event is that long");
+              "it is longer than " + MAX_LINE + " bytes; no event is that long");
         }
-        if (position < limit) {
+        boolean ended = position < limit;
+        if (ended) {
           skipLineFeed = buffer[position] == '\r';
           position++;
-          return line.toString();
+          if (carried < 0) {
+            return take(buffer, start, piece);
+          }
+        }
+        carried = Math.max(carried, 0);
+        if (carried + piece > joined.length) {
+          joined = Arrays.copyOf(joined, Math.max(carried + piece, joined.length * 2));
+        }
+        System.arraycopy(buffer, start, joined, carried, piece);
+        carried += piece;
+        if (ended) {
+          return take(joined, 0, carried);
         }
       }
+    }
+
+    private boolean take(byte[] in, int from, int count) {
+      array = in;
+      offset = from;
+      length = count;
+      return true;
+    }
+
+    /** The current line's bytes: {@link #length()} of them from {@link #offset()}. */
+    byte[] array() {
+      return array;
+    }
+
+    int offset() {
+      return offset;
+    }
+
+    int length() {
+      return length;
+    }
+
+    /**
+     * Whether the current line is blank as {@link String#isBlank()} would find its text: only ASCII
+     * bytes need no decoding to tell, and a line of anything else is decoded (with replacement) to
+     * ask.
+     */
+    boolean blank() {
+      boolean ascii = true;
+      for (int i = offset; i < offset + length; i++) {
+        int b = array[i] & 0xff;
+        if (b >= 0x80) {
+          ascii = false;
+        } else if (!Character.isWhitespace(b)) {
+          return false;
+        }
+      }
+      return ascii || new String(array, offset, length, StandardCharsets.UTF_8).isBlank();
     }
   }
 

@@ -151,15 +151,24 @@ public final class Json {
    * @throws JsonInputException when the answer is not JSON or does not fit the type
    */
   public static <T> T readAnswer(byte[] body, Class<T> type) throws JsonInputException {
+    return readAnswer(body, 0, body.length, type);
+  }
+
+  /**
+   * As {@link #readAnswer(byte[], Class)}, for the {@code length} bytes of {@code body} from {@code
+   * offset}, such as one line of a stream in the buffer it was read into.
+   */
+  public static <T> T readAnswer(byte[] body, int offset, int length, Class<T> type)
+      throws JsonInputException {
     // Straight from the bytes into the type, in one pass: a client reads an answer on every call
     // and every watch event, and going through a tree first doubled that work. Bodies a server
     // receives still go through the tree, which the strict checks need.
-    if (isBlank(body)) {
+    if (isBlank(body, offset, length)) {
       throw JsonInputException.malformed("the body is empty", 1, 1);
     }
     T value;
     try {
-      value = TOLERANT_READERS.get(type).readValue(body);
+      value = TOLERANT_READERS.get(type).readValue(body, offset, length);
     } catch (StreamReadException e) {
       int line = Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getLineNr());
       int column = Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getColumnNr());
@@ -179,8 +188,9 @@ public final class Json {
     return value;
   }
 
-  private static boolean isBlank(byte[] body) {
-    for (byte b : body) {
+  private static boolean isBlank(byte[] body, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = body[i];
       if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
         return false;
       }

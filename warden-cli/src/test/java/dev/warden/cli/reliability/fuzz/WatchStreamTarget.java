@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -206,32 +207,50 @@ final class WatchStreamTarget implements AutoCloseable {
   /**
    * What a correct reader delivers: the events of the leading lines that each parse as an event,
    * blank lines skipped, up to the first line that does not. Lines are cut as {@link
-   * java.io.BufferedReader#readLine()} cuts them, after decoding with replacement as the reader
-   * decodes.
+   * java.io.BufferedReader#readLine()} cuts text (LF, CR or CRLF), here on the bytes, and each
+   * line's bytes go to the JSON reader as they came; a line is blank when its text, decoded with
+   * replacement, is.
    */
   private record Expected(List<WatchEvent> events, @Nullable String badLine) {
     static Expected of(Script played) {
-      String text = new String(played.body(), StandardCharsets.UTF_8);
-      List<String> lines = new ArrayList<>(List.of(text.split("\r\n|\r|\n", -1)));
+      List<byte[]> lines = lines(played.body());
       if (played.mode() == Mode.STALL) {
         // The connection stays open, so the last piece, if unterminated, is not a line yet.
         lines.removeLast();
       }
       List<WatchEvent> events = new ArrayList<>();
-      for (String line : lines) {
-        if (line.length() > WatchStream.MAX_LINE) {
-          return new Expected(events, "(a line of " + line.length() + " characters)");
+      for (byte[] bytes : lines) {
+        if (bytes.length > WatchStream.MAX_LINE) {
+          return new Expected(events, "(a line of " + bytes.length + " bytes)");
         }
+        String line = new String(bytes, StandardCharsets.UTF_8);
         if (line.isBlank()) {
           continue;
         }
         try {
-          events.add(Json.readAnswer(line, WatchEvent.class));
+          events.add(Json.readAnswer(bytes, WatchEvent.class));
         } catch (JsonInputException e) {
           return new Expected(events, line.length() > 200 ? line.substring(0, 200) + "…" : line);
         }
       }
       return new Expected(events, null);
+    }
+
+    /** The pieces between line ends, the last one (possibly empty) included. */
+    private static List<byte[]> lines(byte[] body) {
+      List<byte[]> lines = new ArrayList<>();
+      int start = 0;
+      for (int at = 0; at < body.length; at++) {
+        if (body[at] == '\n' || body[at] == '\r') {
+          lines.add(Arrays.copyOfRange(body, start, at));
+          if (body[at] == '\r' && at + 1 < body.length && body[at + 1] == '\n') {
+            at++;
+          }
+          start = at + 1;
+        }
+      }
+      lines.add(Arrays.copyOfRange(body, start, body.length));
+      return lines;
     }
   }
 
