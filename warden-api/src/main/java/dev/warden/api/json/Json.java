@@ -31,6 +31,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -196,6 +198,28 @@ public final class Json {
       }
     }
     return true;
+  }
+
+  /**
+   * The instant an RFC 3339 text names, as {@link Instant#parse} reads it, in the form the wire
+   * writes read without the formatter.
+   *
+   * @throws java.time.format.DateTimeParseException as {@link Instant#parse} does
+   */
+  public static Instant parseInstant(String text) {
+    Instant quick = InstantText.parse(text);
+    return quick != null ? quick : Instant.parse(text);
+  }
+
+  /**
+   * The duration an ISO-8601 text names, as {@link Duration#parse} reads it, with the common forms
+   * the wire writes read without its regular expression.
+   *
+   * @throws java.time.format.DateTimeParseException as {@link Duration#parse} does
+   */
+  public static Duration parseDuration(String text) {
+    Duration quick = DurationText.parse(text);
+    return quick != null ? quick : Duration.parse(text);
   }
 
   /**

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.deser.DurationDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 import dev.warden.api.v1.LockObject;
@@ -27,6 +28,7 @@ import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +60,9 @@ final class WireModule extends SimpleModule {
   }
 
   /**
-   * @param handWritten whether instants are written and read by {@link InstantText} and request
-   *     objects written by {@link RequestObjectSerializer}; without, they are the Java time
-   *     module's and data binding's, which tests compare against
+   * @param handWritten whether instants are written and read by {@link InstantText}, durations read
+   *     by {@link DurationText}, and request objects written by {@link RequestObjectSerializer};
+   *     without, they are the Java time module's and data binding's, which tests compare against
    */
   WireModule(boolean handWritten) {
     super("warden-wire");
@@ -77,6 +79,7 @@ final class WireModule extends SimpleModule {
       // Registered after the Java time module, so these are the ones used for instants.
       addSerializer(Instant.class, new InstantTextSerializer());
       addDeserializer(Instant.class, new InstantTextDeserializer(InstantDeserializer.INSTANT));
+      addDeserializer(Duration.class, new DurationTextDeserializer(DurationDeserializer.INSTANCE));
       addSerializer(RequestObject.class, new RequestObjectSerializer());
     }
   }
@@ -176,6 +179,55 @@ final class WireModule extends SimpleModule {
     @Override
     public Class<?> handledType() {
       return Instant.class;
+    }
+  }
+
+  /**
+   * Reads a duration in one of the forms {@link DurationText} takes without a regular expression,
+   * and hands every other input to the Java time module's deserializer, which accepts or explains
+   * it as before.
+   */
+  private static final class DurationTextDeserializer extends JsonDeserializer<Duration>
+      implements ContextualDeserializer {
+
+    private final JsonDeserializer<Duration> module;
+
+    DurationTextDeserializer(JsonDeserializer<Duration> module) {
+      this.module = module;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(
+        DeserializationContext context, @Nullable BeanProperty property)
+        throws JsonMappingException {
+      JsonDeserializer<?> contextual =
+          module instanceof ContextualDeserializer c
+              ? c.createContextual(context, property)
+              : module;
+      @SuppressWarnings("unchecked")
+      JsonDeserializer<Duration> typed = (JsonDeserializer<Duration>) contextual;
+      return typed == module ? this : new DurationTextDeserializer(typed);
+    }
+
+    @Override
+    public Duration deserialize(JsonParser in, DeserializationContext context) throws IOException {
+      if (in.currentToken() == JsonToken.VALUE_STRING) {
+        @Nullable Duration duration = DurationText.parse(in.getText());
+        if (duration != null) {
+          return duration;
+        }
+      }
+      return module.deserialize(in, context);
+    }
+
+    @Override
+    public LogicalType logicalType() {
+      return module.logicalType();
+    }
+
+    @Override
+    public Class<?> handledType() {
+      return Duration.class;
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warden.api.json.Json;
 import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockId;
@@ -14,7 +15,6 @@ import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ final class Snapshots {
               list(node, "roles").stream().map(RoleName::of).toList(),
               list(node, "resources").stream().map(ResourceId::of).toList(),
               text(node, "reason"),
-              Duration.parse(text(node, "ttl")),
+              Json.parseDuration(text(node, "ttl")),
               RequestState.valueOf(text(node, "state")),
               instant(node, "created"),
               nullableInstant(node, "approved"),
@@ -195,12 +195,12 @@ final class Snapshots {
   }
 
   private static Instant instant(JsonNode node, String field) {
-    return Instant.parse(text(node, field));
+    return Json.parseInstant(text(node, field));
   }
 
   private static @Nullable Instant nullableInstant(JsonNode node, String field) {
     JsonNode value = node.path(field);
-    return value.isTextual() ? Instant.parse(value.asText()) : null;
+    return value.isTextual() ? Json.parseInstant(value.asText()) : null;
   }
 
   private static StoreException corrupt(String kind, String json, RuntimeException cause) {
