@@ -234,20 +234,41 @@ final class World {
     Instant start = at.minus(window);
     long startSecond = start.getEpochSecond();
     long startNano = start.getNano();
-    AccessRequest[] visible = new AccessRequest[records.grantCount + 1];
-    visible[0] = pending;
-    int count = 1;
     long[] facts = records.grantFacts;
+    // Counted first, from the flat facts alone, so that the list is made once at its size: most
+    // users hold one grant or none, and a list of one or two is made without an array.
+    int count = 1;
+    int only = -1;
     for (int i = 0; i < records.grantCount; i++) {
-      int approved = Records.GRANT * i + 1;
-      boolean approvedInWindow = compare(facts, approved, startSecond, startNano) > 0;
-      boolean unexpired = compare(facts, approved + 2, nowSecond, nowNano) > 0;
-      if (approvedInWindow || unexpired) {
-        visible[count++] = records.grants[i];
+      if (readable(facts, i, startSecond, startNano, nowSecond, nowNano)) {
+        count++;
+        only = i;
+      }
+    }
+    if (count == 1) {
+      return List.of(pending);
+    }
+    if (count == 2) {
+      return List.of(pending, records.grants[only]);
+    }
+    AccessRequest[] visible = new AccessRequest[count];
+    visible[0] = pending;
+    int next = 1;
+    for (int i = 0; i < records.grantCount; i++) {
+      if (readable(facts, i, startSecond, startNano, nowSecond, nowNano)) {
+        visible[next++] = records.grants[i];
       }
     }
     // UserState keeps an immutable list as it is instead of copying it again.
-    return List.of(count == visible.length ? visible : Arrays.copyOf(visible, count));
+    return List.of(visible);
+  }
+
+  /** Whether grant {@code i} was approved within the window or has not expired yet. */
+  private static boolean readable(
+      long[] facts, int i, long startSecond, long startNano, long nowSecond, long nowNano) {
+    int approved = Records.GRANT * i + 1;
+    return compare(facts, approved, startSecond, startNano) > 0
+        || compare(facts, approved + 2, nowSecond, nowNano) > 0;
   }
 
   /**
