@@ -78,8 +78,14 @@ final class WireModule extends SimpleModule {
     if (handWritten) {
       // Registered after the Java time module, so these are the ones used for instants.
       addSerializer(Instant.class, new InstantTextSerializer());
-      addDeserializer(Instant.class, new InstantTextDeserializer(InstantDeserializer.INSTANT));
-      addDeserializer(Duration.class, new DurationTextDeserializer(DurationDeserializer.INSTANCE));
+      addDeserializer(
+          Instant.class,
+          new QuickTextDeserializer<>(
+              Instant.class, InstantText::parse, InstantDeserializer.INSTANT));
+      addDeserializer(
+          Duration.class,
+          new QuickTextDeserializer<>(
+              Duration.class, DurationText::parse, DurationDeserializer.INSTANCE));
       addSerializer(RequestObject.class, new RequestObjectSerializer());
     }
   }
@@ -134,16 +140,22 @@ final class WireModule extends SimpleModule {
   }
 
   /**
-   * Reads an instant written in exactly the form {@link InstantText} writes without the formatter,
-   * and hands every other input (other forms, numbers, empty strings, nonsense) to the Java time
-   * module's deserializer, which accepts or explains it as before.
+   * Reads a value whose text {@code quick} takes without the Java time module (an instant in the
+   * form {@link InstantText} writes, a duration in a form {@link DurationText} takes), and hands
+   * every other input (other forms, numbers, empty strings, nonsense) to the module's deserializer,
+   * which accepts or explains it as before.
    */
-  private static final class InstantTextDeserializer extends JsonDeserializer<Instant>
+  private static final class QuickTextDeserializer<T> extends JsonDeserializer<T>
       implements ContextualDeserializer {
 
-    private final JsonDeserializer<? extends Instant> module;
+    private final Class<T> type;
+    private final Function<String, @Nullable T> quick;
+    private final JsonDeserializer<? extends T> module;
 
-    InstantTextDeserializer(JsonDeserializer<? extends Instant> module) {
+    QuickTextDeserializer(
+        Class<T> type, Function<String, @Nullable T> quick, JsonDeserializer<? extends T> module) {
+      this.type = type;
+      this.quick = quick;
       this.module = module;
     }
 
@@ -156,16 +168,16 @@ final class WireModule extends SimpleModule {
               ? c.createContextual(context, property)
               : module;
       @SuppressWarnings("unchecked")
-      JsonDeserializer<? extends Instant> typed = (JsonDeserializer<? extends Instant>) contextual;
-      return typed == module ? this : new InstantTextDeserializer(typed);
+      JsonDeserializer<? extends T> typed = (JsonDeserializer<? extends T>) contextual;
+      return typed == module ? this : new QuickTextDeserializer<>(type, quick, typed);
     }
 
     @Override
-    public Instant deserialize(JsonParser in, DeserializationContext context) throws IOException {
+    public T deserialize(JsonParser in, DeserializationContext context) throws IOException {
       if (in.currentToken() == JsonToken.VALUE_STRING) {
-        @Nullable Instant instant = InstantText.parse(in.getText());
-        if (instant != null) {
-          return instant;
+        @Nullable T value = quick.apply(in.getText());
+        if (value != null) {
+          return value;
         }
       }
       return module.deserialize(in, context);
@@ -178,56 +190,7 @@ final class WireModule extends SimpleModule {
 
     @Override
     public Class<?> handledType() {
-      return Instant.class;
-    }
-  }
-
-  /**
-   * Reads a duration in one of the forms {@link DurationText} takes without a regular expression,
-   * and hands every other input to the Java time module's deserializer, which accepts or explains
-   * it as before.
-   */
-  private static final class DurationTextDeserializer extends JsonDeserializer<Duration>
-      implements ContextualDeserializer {
-
-    private final JsonDeserializer<Duration> module;
-
-    DurationTextDeserializer(JsonDeserializer<Duration> module) {
-      this.module = module;
-    }
-
-    @Override
-    public JsonDeserializer<?> createContextual(
-        DeserializationContext context, @Nullable BeanProperty property)
-        throws JsonMappingException {
-      JsonDeserializer<?> contextual =
-          module instanceof ContextualDeserializer c
-              ? c.createContextual(context, property)
-              : module;
-      @SuppressWarnings("unchecked")
-      JsonDeserializer<Duration> typed = (JsonDeserializer<Duration>) contextual;
-      return typed == module ? this : new DurationTextDeserializer(typed);
-    }
-
-    @Override
-    public Duration deserialize(JsonParser in, DeserializationContext context) throws IOException {
-      if (in.currentToken() == JsonToken.VALUE_STRING) {
-        @Nullable Duration duration = DurationText.parse(in.getText());
-        if (duration != null) {
-          return duration;
-        }
-      }
-      return module.deserialize(in, context);
-    }
-
-    @Override
-    public LogicalType logicalType() {
-      return module.logicalType();
-    }
-
-    @Override
-    public Class<?> handledType() {
-      return Duration.class;
+      return type;
     }
   }
 

@@ -34,7 +34,7 @@ class CipherChoiceTest {
     Files.writeString(catalog, TestBroker.CATALOG);
     Path data = directory.resolve("data");
     Path portFile = directory.resolve("port");
-    Process broker = start(data, catalog, portFile, "-XX:TieredStopAtLevel=1");
+    Process broker = BrokerProcess.launch(data, catalog, portFile, "-XX:TieredStopAtLevel=1");
     try {
       int port = Integer.parseInt(Files.readString(portFile).trim());
       assertThat(negotiated(port, caOf(data))).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
@@ -100,33 +100,5 @@ class CipherChoiceTest {
     try (var in = Files.newInputStream(pem)) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-  }
-
-  private static Process start(Path data, Path catalog, Path portFile, String jvmOption)
-      throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            jvmOption,
-            "-cp",
-            System.getProperty("java.class.path"),
-            BrokerProcess.class.getName(),
-            data.toString(),
-            catalog.toString(),
-            portFile.toString());
-    builder.redirectErrorStream(true);
-    Path log = portFile.resolveSibling("broker.log");
-    builder.redirectOutput(log.toFile());
-    Process process = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(portFile)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        process.destroyForcibly();
-        throw new IllegalStateException("broker process did not start: " + Files.readString(log));
-      }
-      Thread.sleep(50);
-    }
-    return process;
   }
 }

@@ -121,29 +121,7 @@ class CrashRecoveryTest {
   }
 
   private static Process startBroker(Path data, Path catalog, Path portFile) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            BrokerProcess.class.getName(),
-            data.toString(),
-            catalog.toString(),
-            portFile.toString());
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile());
-    Process process = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(portFile)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "broker process did not start: "
-                + Files.readString(portFile.resolveSibling(portFile.getFileName() + ".log")));
-      }
-      Thread.sleep(50);
-    }
-    return process;
+    return BrokerProcess.launch(data, catalog, portFile);
   }
 
   private static BrokerClient connect(Path portFile, ClientIdentity identity) throws Exception {
