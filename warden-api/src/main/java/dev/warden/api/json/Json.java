@@ -200,6 +200,11 @@ public final class Json {
     return true;
   }
 
+  /** The instant's RFC 3339 text, exactly as {@link Instant#toString} writes it. */
+  public static String formatInstant(Instant instant) {
+    return InstantText.format(instant);
+  }
+
   /**
    * The instant an RFC 3339 text names, as {@link Instant#parse} reads it, in the form the wire
    * writes read without the formatter.

@@ -1,10 +1,9 @@
 package dev.warden.broker.store;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warden.api.json.Json;
 import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.Lock;
@@ -15,6 +14,8 @@ import dev.warden.core.access.RequestState;
 import dev.warden.core.catalog.ResourceId;
 import dev.warden.core.catalog.RoleName;
 import dev.warden.core.catalog.UserName;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,23 +24,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * The JSON form in which the store keeps requests and locks, in their tables and in the watch
  * history. Written by hand rather than by data binding so that the stored format is fixed here and
- * cannot drift when a record gains a field.
+ * cannot drift when a record gains a field. The wire's request object is written field by field too
+ * ({@code RequestObjectSerializer}), with its own list of fields: the two formats look alike and
+ * are kept apart on purpose, so that the API can change without rewriting stored rows.
  */
 final class Snapshots {
 
   private final ObjectMapper mapper = new ObjectMapper();
 
   String write(StoredObject object) {
-    ObjectNode node =
-        switch (object) {
-          case StoredRequest request -> requestNode(request);
-          case StoredLock lock -> lockNode(lock);
-        };
-    try {
-      return mapper.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("bug: a tree of plain values did not serialize", e);
+    StringWriter text = new StringWriter(512);
+    try (JsonGenerator out = mapper.getFactory().createGenerator(text)) {
+      switch (object) {
+        case StoredRequest request -> writeRequest(out, request);
+        case StoredLock lock -> writeLock(out, lock);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("bug: writing JSON into memory failed", e);
     }
+    return text.toString();
   }
 
   StoredObject read(String kind, String json) {
@@ -95,57 +98,72 @@ final class Snapshots {
     }
   }
 
-  private ObjectNode requestNode(StoredRequest stored) {
+  // Written field by field, straight to the text: every creation and review stores one, and
+  // building a tree first to serialize it was a visible share of the store writer's work.
+
+  private static void writeRequest(JsonGenerator out, StoredRequest stored) throws IOException {
     AccessRequest request = stored.request();
-    ObjectNode node = mapper.createObjectNode();
-    node.put("id", request.id().value());
-    node.put("user", request.user().value());
-    ArrayNode roles = node.putArray("roles");
-    request.roles().forEach(role -> roles.add(role.value()));
-    ArrayNode resources = node.putArray("resources");
-    request.resources().forEach(resource -> resources.add(resource.value()));
-    node.put("reason", request.reason());
-    node.put("ttl", request.ttl().toString());
-    node.put("state", request.state().name());
-    node.put("created", request.created().toString());
-    putNullable(node, "approved", request.approved());
-    putNullable(node, "expires", request.expires());
-    ArrayNode reviews = node.putArray("reviews");
-    stored.reviews().forEach(review -> reviews.add(reviewNode(review)));
-    node.put("resourceVersion", stored.resourceVersion());
-    return node;
+    out.writeStartObject();
+    out.writeStringField("id", request.id().value());
+    out.writeStringField("user", request.user().value());
+    out.writeArrayFieldStart("roles");
+    for (RoleName role : request.roles()) {
+      out.writeString(role.value());
+    }
+    out.writeEndArray();
+    out.writeArrayFieldStart("resources");
+    for (ResourceId resource : request.resources()) {
+      out.writeString(resource.value());
+    }
+    out.writeEndArray();
+    out.writeStringField("reason", request.reason());
+    out.writeStringField("ttl", request.ttl().toString());
+    out.writeStringField("state", request.state().name());
+    out.writeStringField("created", Json.formatInstant(request.created()));
+    writeNullable(out, "approved", request.approved());
+    writeNullable(out, "expires", request.expires());
+    out.writeArrayFieldStart("reviews");
+    for (Review review : stored.reviews()) {
+      writeReview(out, review);
+    }
+    out.writeEndArray();
+    out.writeNumberField("resourceVersion", stored.resourceVersion());
+    out.writeEndObject();
   }
 
-  private ObjectNode reviewNode(Review review) {
-    ObjectNode node = mapper.createObjectNode();
-    node.set("author", actorNode(review.author()));
-    node.put("decision", review.decision().name());
-    node.put("reason", review.reason());
-    node.put("decisionId", review.decisionId());
-    node.put("time", review.time().toString());
-    return node;
+  private static void writeReview(JsonGenerator out, Review review) throws IOException {
+    out.writeStartObject();
+    out.writeFieldName("author");
+    writeActor(out, review.author());
+    out.writeStringField("decision", review.decision().name());
+    out.writeStringField("reason", review.reason());
+    out.writeStringField("decisionId", review.decisionId());
+    out.writeStringField("time", Json.formatInstant(review.time()));
+    out.writeEndObject();
   }
 
-  private ObjectNode lockNode(StoredLock stored) {
+  private static void writeLock(JsonGenerator out, StoredLock stored) throws IOException {
     Lock lock = stored.lock();
-    ObjectNode node = mapper.createObjectNode();
-    node.put("id", lock.id().value());
-    ObjectNode target = node.putObject("target");
-    target.put("kind", lock.target().kind());
-    target.put("value", lock.target().value());
-    node.put("message", lock.message());
-    putNullable(node, "expires", lock.expires());
-    node.set("createdBy", actorNode(stored.createdBy()));
-    node.put("created", stored.created().toString());
-    node.put("resourceVersion", stored.resourceVersion());
-    return node;
+    out.writeStartObject();
+    out.writeStringField("id", lock.id().value());
+    out.writeObjectFieldStart("target");
+    out.writeStringField("kind", lock.target().kind());
+    out.writeStringField("value", lock.target().value());
+    out.writeEndObject();
+    out.writeStringField("message", lock.message());
+    writeNullable(out, "expires", lock.expires());
+    out.writeFieldName("createdBy");
+    writeActor(out, stored.createdBy());
+    out.writeStringField("created", Json.formatInstant(stored.created()));
+    out.writeNumberField("resourceVersion", stored.resourceVersion());
+    out.writeEndObject();
   }
 
-  private ObjectNode actorNode(Actor actor) {
-    ObjectNode node = mapper.createObjectNode();
-    node.put("name", actor.name());
-    node.put("serial", actor.serial());
-    return node;
+  private static void writeActor(JsonGenerator out, Actor actor) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("name", actor.name());
+    out.writeStringField("serial", actor.serial());
+    out.writeEndObject();
   }
 
   private static Review readReview(JsonNode node) {
@@ -170,11 +188,12 @@ final class Snapshots {
     }
   }
 
-  private static void putNullable(ObjectNode node, String field, @Nullable Instant value) {
+  private static void writeNullable(JsonGenerator out, String field, @Nullable Instant value)
+      throws IOException {
     if (value == null) {
-      node.putNull(field);
+      out.writeNullField(field);
     } else {
-      node.put(field, value.toString());
+      out.writeStringField(field, Json.formatInstant(value));
     }
   }
 
