@@ -1385,6 +1385,8 @@ final class History {
       return (T) values[slot];
     }
 
+    // The same lookup over characters (Jackson's names) and over bytes (the plain reader's): the
+    // two array types cannot share one loop without boxing or copying on this hot path.
     private int knownSlot(char[] chars, int offset, int length) {
       int hash = 0;
       for (int i = 0; i < length; i++) {

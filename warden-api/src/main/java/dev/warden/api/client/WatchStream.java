@@ -193,14 +193,17 @@ public final class WatchStream implements AutoCloseable {
 
     /** Moves to the next line; false at the end of the stream. */
     boolean next() throws IOException {
-      int carried = -1;
+      // Bytes of this line already put together in joined, from reads before the current one.
+      int carried = 0;
+      boolean joining = false;
       while (true) {
         if (position == limit) {
           limit = in.read(buffer, 0, buffer.length);
           position = 0;
           if (limit <= 0) {
             limit = 0;
-            if (carried < 0) {
+            // An unended last line still counts as a line.
+            if (!joining) {
               return false;
             }
             return take(joined, 0, carried);
@@ -218,7 +221,7 @@ public final class WatchStream implements AutoCloseable {
           position++;
         }
         int piece = position - start;
-        if (Math.max(carried, 0) + piece > MAX_LINE) {
+        if (carried + piece > MAX_LINE) {
           throw new LineTooLongException(
               "it is longer than " + MAX_LINE + " bytes; no event is that long");
         }
@@ -226,16 +229,16 @@ public final class WatchStream implements AutoCloseable {
         if (ended) {
           skipLineFeed = buffer[position] == '\r';
           position++;
-          if (carried < 0) {
+          if (!joining) {
             return take(buffer, start, piece);
           }
         }
-        carried = Math.max(carried, 0);
         if (carried + piece > joined.length) {
           joined = Arrays.copyOf(joined, Math.max(carried + piece, joined.length * 2));
         }
         System.arraycopy(buffer, start, joined, carried, piece);
         carried += piece;
+        joining = true;
         if (ended) {
           return take(joined, 0, carried);
         }
