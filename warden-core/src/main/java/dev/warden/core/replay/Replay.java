@@ -131,7 +131,8 @@ public final class Replay {
     int[] numbers = new int[batch.size()];
     int[] order = byUser(batch, numbers);
     // Decisions are kept only while a changed case may still want their rules; past that, each
-    // can be collected as soon as its outcome and locks are taken out.
+    // can be collected as soon as its outcome and locks are taken out, and is worked out without
+    // the sentences that explain it.
     boolean keep = cases.size() < maxCases;
     Decided before = new Decided(batch.size(), keep);
     CompletableFuture<Void> baselineDone =
@@ -162,7 +163,8 @@ public final class Replay {
    * One world's decisions of a batch, by position: the outcome (null for a repeat) and lock targets
    * that counting compares, taken out while each decision was fresh in the cache, since counting
    * visits them in batch order rather than in the order they were made; and, when asked to keep
-   * them, the decisions themselves.
+   * them, the decisions themselves, in full. Decisions not kept are only counted, and made without
+   * their sentences, snapshots and facts.
    */
   private static final class Decided {
     final @Nullable Outcome[] outcomes;
@@ -179,7 +181,8 @@ public final class Replay {
     void decideAll(World world, List<RecordedRequest> batch, int[] order, int[] users) {
       for (int i : order) {
         RecordedRequest each = batch.get(i);
-        Decision decision = world.decideIfNew(each.request(), each.at(), users[i]);
+        Decision decision =
+            world.decideIfNew(each.request(), each.at(), users[i], decisions != null);
         if (decision != null) {
           outcomes[i] = decision.outcome();
           locks[i] = lockTargets(decision);

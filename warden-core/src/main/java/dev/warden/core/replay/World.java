@@ -169,15 +169,19 @@ final class World {
    *     request decided again, which is not a new arrival
    */
   @Nullable Decision decideIfNew(AccessRequest pending, Instant at) {
-    return decideIfNew(recordsOf(pending.user()), pending, at);
+    return decideIfNew(recordsOf(pending.user()), pending, at, true);
   }
 
   /**
    * As {@link #decideIfNew(AccessRequest, Instant)}, for a user the replay numbered {@code user}:
    * their records are found by that number, without a map lookup. A number always stands for the
    * same user; the records are the same either way.
+   *
+   * @param explain whether the decision is wanted in full; otherwise it is worked out as {@link
+   *     PolicyEngine#decideActions} does, without sentences, snapshots or facts, which carrying it
+   *     out here does not read
    */
-  @Nullable Decision decideIfNew(AccessRequest pending, Instant at, int user) {
+  @Nullable Decision decideIfNew(AccessRequest pending, Instant at, int user, boolean explain) {
     if (user >= numbered.length) {
       numbered = Arrays.copyOf(numbered, Math.max(user + 1, numbered.length * 2));
     }
@@ -186,10 +190,11 @@ final class World {
       records = recordsOf(pending.user());
       numbered[user] = records;
     }
-    return decideIfNew(records, pending, at);
+    return decideIfNew(records, pending, at, explain);
   }
 
-  private @Nullable Decision decideIfNew(Records records, AccessRequest pending, Instant at) {
+  private @Nullable Decision decideIfNew(
+      Records records, AccessRequest pending, Instant at, boolean explain) {
     forget(records, at);
     int hash = pending.id().hashCode();
     if (records.remembers(pending.id(), hash)) {
@@ -197,7 +202,10 @@ final class World {
     }
     UserState state =
         new UserState(records.user, visible(records, pending, at), records.locks, catalog);
-    Decision decision = engine.decide(state, pending.id(), at);
+    Decision decision =
+        explain
+            ? engine.decide(state, pending.id(), at)
+            : engine.decideActions(state, pending.id(), at);
     carryOut(records, pending, hash, decision, at);
     return decision;
   }

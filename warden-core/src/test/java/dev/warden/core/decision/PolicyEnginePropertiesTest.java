@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.core.access.AccessRequest;
 import dev.warden.core.access.Lock;
 import dev.warden.core.access.LockTarget;
+import dev.warden.core.access.RequestId;
 import dev.warden.core.access.UserState;
 import dev.warden.core.decision.Scenarios.Scenario;
 import dev.warden.core.policy.ConditionException;
@@ -123,6 +124,50 @@ class PolicyEnginePropertiesTest {
     assertThat(second).isEqualTo(first);
     assertThat(fresh).isEqualTo(first);
     assertThat(reordered).isEqualTo(first);
+  }
+
+  @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
+  void decideActions_isTheFullDecisionWithoutItsExplanation(
+      @ForAll("scenarios") Scenario scenario) {
+    PolicyEngine engine = new PolicyEngine(scenario.policy());
+    UserState state = scenario.state();
+    // A resync scenario asks about no request; any of the user's requests is then decided, which
+    // is a resync too when it is no longer pending.
+    RequestId asked =
+        scenario.asked() != null ? scenario.asked() : state.requests().getFirst().id();
+
+    Decision full = engine.decide(state, asked, NOW);
+    Decision actions = engine.decideActions(state, asked, NOW);
+
+    assertThat(actions).isEqualTo(withoutExplanation(full));
+  }
+
+  /** {@code decision} with every sentence emptied and no snapshots or facts. */
+  private static Decision withoutExplanation(Decision decision) {
+    List<Action> actions = new ArrayList<>();
+    for (Action action : decision.actions()) {
+      actions.add(
+          switch (action) {
+            case Action.Approve approve -> new Action.Approve(approve.request(), "");
+            case Action.Deny deny -> new Action.Deny(deny.request(), "");
+            case Action.Lock lock ->
+                new Action.Lock(lock.id(), lock.target(), lock.rule(), "", lock.expires());
+          });
+    }
+    List<RuleMatch> matches = new ArrayList<>();
+    for (RuleMatch match : decision.matches()) {
+      matches.add(new RuleMatch(match.rule(), ""));
+    }
+    Snapshot nothing = new Snapshot(List.of(), List.of());
+    return new Decision(
+        decision.outcome(),
+        decision.request(),
+        actions,
+        matches,
+        decision.errors(),
+        nothing,
+        nothing,
+        Facts.none());
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)

@@ -78,6 +78,46 @@ class ReplayTest {
   }
 
   @Test
+  void acceptAll_countsTheSameWhetherItKeepsNoCaseOrEvery() {
+    // Keeping no case, every decision is made without its explanation; keeping every one, every
+    // decision is made in full. The counts must not tell the two apart.
+    List<RecordedRequest> history = history(20_000, 300);
+    ExecutorService second = Executors.newSingleThreadExecutor();
+    List<ReplaySummary> summaries = new ArrayList<>();
+    try {
+      for (int maxCases : new int[] {0, Integer.MAX_VALUE}) {
+        Replay replay = new Replay(stricter, policy, catalog, maxCases);
+        for (int i = 0; i < history.size(); i += 777) {
+          replay.acceptAll(history.subList(i, Math.min(history.size(), i + 777)), second);
+        }
+        summaries.add(replay.summary());
+      }
+    } finally {
+      second.shutdownNow();
+    }
+
+    ReplaySummary none = summaries.get(0);
+    ReplaySummary every = summaries.get(1);
+    assertThat(none.cases()).isEmpty();
+    assertThat(every.cases()).hasSize((int) every.changed()).isNotEmpty();
+    assertThat(every.cases().get(0).candidate().rules()).allMatch(rule -> !rule.endsWith(": "));
+    assertThat(
+            new ReplaySummary(
+                none.decisions(),
+                none.skipped(),
+                none.sameOutcome(),
+                none.transitions(),
+                none.baselineLocks(),
+                none.candidateLocks(),
+                none.changed(),
+                every.cases()))
+        .isEqualTo(every);
+    assertThat(every.candidateLocks())
+        .as("a history that locks nothing would test little")
+        .isPositive();
+  }
+
+  @Test
   void acceptAll_againstRecordedDecisions_countsAndKeepsTheSameCasesAsAcceptOneByOne() {
     Random random = new Random(7);
     Outcome[] outcomes = {Outcome.APPROVE, Outcome.DENY, Outcome.ESCALATE};
