@@ -42,8 +42,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A watcher decides for every event, so the common decision (nothing to lock, nothing to deny)
  * is kept cheap: the rules are sorted by kind once, here, and a decision allocates little beyond
- * the {@link Decision} it returns. Sentences are only built for rules that match, and not at all by
- * {@link #decideActions}, for callers that need only what is done.
+ * the {@link Decision} it returns. Sentences are only built for rules that match, and not at all
+ * when a caller asks for the actions alone ({@link Detail#ACTIONS}).
  */
 public final class PolicyEngine {
 
@@ -106,29 +106,35 @@ public final class PolicyEngine {
    * @throws IllegalArgumentException when {@code state} holds no request with that id
    */
   public Decision decide(UserState state, RequestId pending, Instant now) {
-    return decide(state, pending, now, true);
+    return decide(state, pending, now, Detail.FULL);
+  }
+
+  /** How much of a decision to work out. */
+  public enum Detail {
+    /** All of it: what is to be done and the sentences, snapshots and facts that explain it. */
+    FULL,
+    /**
+     * What is to be done: the outcome, the actions with their kinds, targets, lock ids and
+     * expiries, and the names of the rules that matched or failed, all exactly as in full. Every
+     * sentence (of a match, an approval, a denial, a lock) is empty, both snapshots are empty, and
+     * the facts are {@link Facts#none()}.
+     *
+     * <p>For callers that count outcomes and actions by the million, such as a replay, and explain
+     * only the few decisions they show: the sentences, snapshots and facts were a fifth of what
+     * such a decision cost.
+     */
+    ACTIONS
   }
 
   /**
-   * Decides as {@link #decide(UserState, RequestId, Instant)} does, working out only what is to be
-   * done: the outcome, the actions with their kinds, targets, lock ids and expiries, and the names
-   * of the rules that matched or failed, all exactly as {@code decide} gives them. What only
-   * explains the decision is left out: every sentence (of a match, an approval, a denial, a lock)
-   * is empty, both snapshots are empty, and the facts are {@link Facts#none()}.
-   *
-   * <p>For callers that count outcomes and actions by the million, such as a replay, and build the
-   * explanation only for the few decisions they show: the sentences, snapshots and facts were a
-   * fifth of what such a decision cost.
+   * Decides one pending request of the user as {@link #decide(UserState, RequestId, Instant)} does,
+   * working out as much as {@code detail} asks for.
    *
    * @throws IllegalArgumentException when {@code state} holds no request with that id
    */
-  public Decision decideActions(UserState state, RequestId pending, Instant now) {
-    return decide(state, pending, now, false);
-  }
-
-  private Decision decide(UserState state, RequestId pending, Instant now, boolean explain) {
+  public Decision decide(UserState state, RequestId pending, Instant now, Detail detail) {
     AccessRequest request = find(state, pending);
-    Evaluation evaluation = new Evaluation(state, now, indexFor(state), explain);
+    Evaluation evaluation = new Evaluation(state, now, indexFor(state), detail == Detail.FULL);
     return request.isPending() ? evaluation.pending(request) : evaluation.resync();
   }
 

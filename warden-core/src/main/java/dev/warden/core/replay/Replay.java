@@ -6,6 +6,7 @@ import dev.warden.core.catalog.UserName;
 import dev.warden.core.decision.Action;
 import dev.warden.core.decision.Decision;
 import dev.warden.core.decision.Outcome;
+import dev.warden.core.decision.PolicyEngine;
 import dev.warden.core.decision.RuleError;
 import dev.warden.core.decision.RuleMatch;
 import dev.warden.core.policy.Policy;
@@ -179,10 +180,11 @@ public final class Replay {
     }
 
     void decideAll(World world, List<RecordedRequest> batch, int[] order, int[] users) {
+      PolicyEngine.Detail detail =
+          decisions != null ? PolicyEngine.Detail.FULL : PolicyEngine.Detail.ACTIONS;
       for (int i : order) {
         RecordedRequest each = batch.get(i);
-        Decision decision =
-            world.decideIfNew(each.request(), each.at(), users[i], decisions != null);
+        Decision decision = world.decideIfNew(each.request(), each.at(), users[i], detail);
         if (decision != null) {
           outcomes[i] = decision.outcome();
           locks[i] = lockTargets(decision);

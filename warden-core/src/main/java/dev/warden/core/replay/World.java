@@ -169,7 +169,7 @@ final class World {
    *     request decided again, which is not a new arrival
    */
   @Nullable Decision decideIfNew(AccessRequest pending, Instant at) {
-    return decideIfNew(recordsOf(pending.user()), pending, at, true);
+    return decideIfNew(recordsOf(pending.user()), pending, at, PolicyEngine.Detail.FULL);
   }
 
   /**
@@ -177,11 +177,11 @@ final class World {
    * their records are found by that number, without a map lookup. A number always stands for the
    * same user; the records are the same either way.
    *
-   * @param explain whether the decision is wanted in full; otherwise it is worked out as {@link
-   *     PolicyEngine#decideActions} does, without sentences, snapshots or facts, which carrying it
-   *     out here does not read
+   * @param detail how much of the decision to work out; carrying it out here reads only its actions
+   *     and outcome, so a decision that is only counted need not be explained
    */
-  @Nullable Decision decideIfNew(AccessRequest pending, Instant at, int user, boolean explain) {
+  @Nullable Decision decideIfNew(
+      AccessRequest pending, Instant at, int user, PolicyEngine.Detail detail) {
     if (user >= numbered.length) {
       numbered = Arrays.copyOf(numbered, Math.max(user + 1, numbered.length * 2));
     }
@@ -190,11 +190,11 @@ final class World {
       records = recordsOf(pending.user());
       numbered[user] = records;
     }
-    return decideIfNew(records, pending, at, explain);
+    return decideIfNew(records, pending, at, detail);
   }
 
   private @Nullable Decision decideIfNew(
-      Records records, AccessRequest pending, Instant at, boolean explain) {
+      Records records, AccessRequest pending, Instant at, PolicyEngine.Detail detail) {
     forget(records, at);
     int hash = pending.id().hashCode();
     if (records.remembers(pending.id(), hash)) {
@@ -202,10 +202,9 @@ final class World {
     }
     UserState state =
         new UserState(records.user, visible(records, pending, at), records.locks, catalog);
-    Decision decision =
-        explain
-            ? engine.decide(state, pending.id(), at)
-            : engine.decideActions(state, pending.id(), at);
+    // One call whatever the detail: two would each inline the whole engine, and compiling it twice
+    // cost a replay more than a tenth of a second of its compiler's time.
+    Decision decision = engine.decide(state, pending.id(), at, detail);
     carryOut(records, pending, hash, decision, at);
     return decision;
   }

@@ -127,7 +127,7 @@ class PolicyEnginePropertiesTest {
   }
 
   @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-  void decideActions_isTheFullDecisionWithoutItsExplanation(
+  void decide_forTheActionsAlone_isTheFullDecisionWithoutItsExplanation(
       @ForAll("scenarios") Scenario scenario) {
     PolicyEngine engine = new PolicyEngine(scenario.policy());
     UserState state = scenario.state();
@@ -137,7 +137,7 @@ class PolicyEnginePropertiesTest {
         scenario.asked() != null ? scenario.asked() : state.requests().getFirst().id();
 
     Decision full = engine.decide(state, asked, NOW);
-    Decision actions = engine.decideActions(state, asked, NOW);
+    Decision actions = engine.decide(state, asked, NOW, PolicyEngine.Detail.ACTIONS);
 
     assertThat(actions).isEqualTo(withoutExplanation(full));
   }
