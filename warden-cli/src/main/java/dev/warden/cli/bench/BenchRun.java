@@ -336,6 +336,7 @@ final class BenchRun {
             drain,
             phase.reconnects(),
             phase.usage().bench(),
+            phase.usage().stolenCores(),
             tally.stages());
     return new RunResult(
         prepared.mode().label(),
@@ -437,15 +438,25 @@ final class BenchRun {
   /** CPU and memory of the processes a run involves, between the start and end of a load. */
   private static final class Meters {
 
-    /** What {@link #stop()} measured; watcher and broker are null when not started here. */
+    /**
+     * What {@link #stop()} measured; watcher and broker are null when not started here.
+     *
+     * @param stolenCores the virtual CPUs' time the hypervisor took, per second of the load (0.5:
+     *     half a core's worth), or null where the system does not report it
+     */
     record Usage(
-        @Nullable ProcessUsage watcher, @Nullable ProcessUsage broker, ProcessUsage bench) {}
+        @Nullable ProcessUsage watcher,
+        @Nullable ProcessUsage broker,
+        ProcessUsage bench,
+        @Nullable Double stolenCores) {}
 
     private final @Nullable ChildProcess watcher;
     private final @Nullable ChildProcess broker;
     private @Nullable ProcessUsage watcherStart;
     private @Nullable ProcessUsage brokerStart;
     private @Nullable ProcessUsage benchStart;
+    private @Nullable Double stolenStart;
+    private long startNanos;
 
     Meters(@Nullable ChildProcess watcher, @Nullable ChildProcess broker) {
       this.watcher = watcher;
@@ -456,13 +467,20 @@ final class BenchRun {
       watcherStart = watcher == null ? null : watcher.usage();
       brokerStart = broker == null ? null : broker.usage();
       benchStart = self();
+      stolenStart = StolenTime.sinceBoot();
+      startNanos = System.nanoTime();
     }
 
     Usage stop() {
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      @Nullable Double stolenEnd = StolenTime.sinceBoot();
       return new Usage(
           watcher == null ? null : watcher.usage().since(nonNull(watcherStart)),
           broker == null ? null : broker.usage().since(nonNull(brokerStart)),
-          self().since(nonNull(benchStart)));
+          self().since(nonNull(benchStart)),
+          stolenStart == null || stolenEnd == null || seconds <= 0
+              ? null
+              : (stolenEnd - stolenStart) / seconds);
     }
 
     private static ProcessUsage self() {

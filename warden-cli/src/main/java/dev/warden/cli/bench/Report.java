@@ -29,6 +29,7 @@ final class Report {
     row(text, "broker", usage(result.broker(), null));
     row(text, "bench process", format(details.bench().cpuSeconds(), 1) + " CPU s during the load");
     row(text, "kept up", keptUp(details));
+    row(text, "host", stolen(details.stolenCores()));
     appendExamples(text, List.of(result));
     return text.toString();
   }
@@ -58,6 +59,14 @@ final class Report {
     compareRow(text, "watcher CPU s / peak RSS MiB", results, r -> cpuAndRss(r.watcher()));
     compareRow(text, "broker CPU s / peak RSS MiB", results, r -> cpuAndRss(r.broker()));
     compareRow(text, "kept up", results, r -> r.details().keptUp() ? "yes" : "no");
+    compareRow(
+        text,
+        "cores stolen by the hypervisor",
+        results,
+        r -> {
+          @Nullable Double cores = r.details().stolenCores();
+          return cores == null ? "-" : format(cores, 2);
+        });
     text.append('\n').append(ratios(results)).append('\n');
     appendExamples(text, results);
     return text.toString();
@@ -183,6 +192,19 @@ final class Report {
     return usage == null
         ? "-"
         : format(usage.cpuSeconds(), 1) + " / " + format(usage.peakRssMiB(), 0);
+  }
+
+  /**
+   * The host's share of the run. Even a tenth of a core taken in slices of a few milliseconds shows
+   * in the tail latency, whatever the software does.
+   */
+  static String stolen(@Nullable Double cores) {
+    if (cores == null) {
+      return "steal time not reported by this system";
+    }
+    return format(cores, 2)
+        + " cores stolen by the hypervisor during the load (steal in /proc/stat); the tail"
+        + " latency grows with it";
   }
 
   private static String keptUp(RunResult.Details details) {

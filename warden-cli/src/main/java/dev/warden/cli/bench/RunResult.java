@@ -33,6 +33,8 @@ record RunResult(
    * @param unseen decisions predicted but not seen before the drain timed out
    * @param drain from the last send to the last review seen
    * @param bench the bench process's own CPU during the load, which shares the machine
+   * @param stolenCores what the hypervisor took from the machine's virtual CPUs during the load, in
+   *     cores (stolen seconds per second), or null where the system does not report it
    * @param stages the latency split where the watcher logged its intent and the broker took its
    *     review, or null when the bench did not start the watcher
    */
@@ -53,6 +55,7 @@ record RunResult(
       Duration drain,
       int reconnects,
       ProcessUsage bench,
+      @Nullable Double stolenCores,
       @Nullable Stages stages) {
 
     Details {
