@@ -394,13 +394,12 @@ public final class PolicyEngine {
         what = "roles and resources";
       }
       if (count > limit.max()) {
-        matches.add(
-            new RuleMatch(
-                limit.name(),
-                explain
-                    ? "request asks for " + count + " " + what + "; the limit is " + limit.max()
-                    : ""));
+        matches.add(new RuleMatch(limit.name(), explain ? sizeSentence(count, what, limit) : ""));
       }
+    }
+
+    private static String sizeSentence(int count, String what, Rule.RequestResourceLimit limit) {
+      return "request asks for " + count + " " + what + "; the limit is " + limit.max();
     }
 
     private void checkTtl(AccessRequest request, Rule.MaxTtl maxTtl) {
@@ -446,15 +445,14 @@ public final class PolicyEngine {
 
     private void checkSpan(Placement placement, Rule.ExclusiveEnvironments rule, int separation) {
       if (placement.codes()[separation] == Placement.SPANS) {
-        matches.add(
-            new RuleMatch(
-                rule.name(),
-                explain
-                    ? "request spans "
-                        + joinAnd(listedIn(placement.environments(), rule))
-                        + ", which must not be held together"
-                    : ""));
+        matches.add(new RuleMatch(rule.name(), explain ? spanSentence(placement, rule) : ""));
       }
+    }
+
+    private static String spanSentence(Placement placement, Rule.ExclusiveEnvironments rule) {
+      return "request spans "
+          + joinAnd(listedIn(placement.environments(), rule))
+          + ", which must not be held together";
     }
 
     private boolean escalates(AccessRequest request, boolean[] holds) {
@@ -503,7 +501,8 @@ public final class PolicyEngine {
      * access that would otherwise be lost for nothing.
      *
      * @param newest the pending request as a grant, or null for a resync
-     * @return why the pending request must be denied instead, or null
+     * @return why the pending request must be denied instead (empty when the decision is not
+     *     explained: a refusal is then told apart from none by null alone), or null
      */
     private @Nullable String restoreInvariants(List<Grant> grants, @Nullable Grant newest) {
       // Every caller starts from no locks, so "kept" is: the grants this call has not locked.
@@ -614,16 +613,7 @@ public final class PolicyEngine {
         List<Grant> grants, @Nullable Grant newest, Rule.ActiveResourceLimit rule) {
       String unit = rule.countRoles() ? "roles and resources" : "resources";
       if (newest != null && newest.weight(rule.countRoles()) > rule.max()) {
-        if (!explain) {
-          return "";
-        }
-        return "request asks for "
-            + newest.weight(rule.countRoles())
-            + " "
-            + unit
-            + ", more than the "
-            + rule.max()
-            + " a user may hold at once";
+        return explain ? oversizeSentence(newest, unit, rule) : "";
       }
       int total = 0;
       for (int i = 0; i < grants.size(); i++) {
@@ -635,21 +625,7 @@ public final class PolicyEngine {
         return null;
       }
       if (newest != null && rule.resolve() == Resolve.DENY_NEW) {
-        if (!explain) {
-          return "";
-        }
-        int held = total - newest.weight(rule.countRoles());
-        return state.user().name()
-            + " holds "
-            + held
-            + " "
-            + unit
-            + "; "
-            + newest.weight(rule.countRoles())
-            + " more would make "
-            + total
-            + ", above the limit of "
-            + rule.max();
+        return explain ? overLimitSentence(newest, total, unit, rule) : "";
       }
       int running = 0;
       for (int i = grants.size() - 1; i >= 0; i--) {
@@ -665,6 +641,33 @@ public final class PolicyEngine {
         lock(grant, rule.name(), explain ? limitReason(grant, total, unit, rule) : "");
       }
       return null;
+    }
+
+    private static String oversizeSentence(
+        Grant newest, String unit, Rule.ActiveResourceLimit rule) {
+      return "request asks for "
+          + newest.weight(rule.countRoles())
+          + " "
+          + unit
+          + ", more than the "
+          + rule.max()
+          + " a user may hold at once";
+    }
+
+    private String overLimitSentence(
+        Grant newest, int total, String unit, Rule.ActiveResourceLimit rule) {
+      int held = total - newest.weight(rule.countRoles());
+      return state.user().name()
+          + " holds "
+          + held
+          + " "
+          + unit
+          + "; "
+          + newest.weight(rule.countRoles())
+          + " more would make "
+          + total
+          + ", above the limit of "
+          + rule.max();
     }
 
     private String limitReason(Grant grant, int total, String unit, Rule.ActiveResourceLimit rule) {
