@@ -123,6 +123,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Nullable Path policy;
 
   @Option(
+      names = "--samples",
+      paramLabel = "FILE",
+      description =
+          "Also write every measured decision to FILE as CSV: its run, request, when the request"
+              + " that caused it was created, when the watcher logged its intent, when the broker"
+              + " took its review, when the bench saw the review, and the latency.")
+  @Nullable Path samples;
+
+  @Option(
       names = "--keep",
       description = "Keep each run's directory (logs, decision log, data) and print where.")
   boolean keep;
@@ -144,6 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     List<RunResult> results;
     try {
+      if (settings.samples() != null) {
+        Samples.create(settings.samples());
+      }
       results =
           settings.external()
               ? runExternal(settings, given, err)
@@ -203,7 +215,8 @@ public final class BenchCommand implements Callable<Integer> {
           BenchSettings.parseStore(store),
           broker,
           identity,
-          policy != null ? policy : shippedPolicy());
+          policy != null ? policy : shippedPolicy(),
+          samples);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

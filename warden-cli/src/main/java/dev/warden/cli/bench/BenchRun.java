@@ -320,8 +320,10 @@ final class BenchRun {
     }
 
     Tally tally = new Tally(phase, decisionLog == null ? null : Stages.intentTimes(decisionLog));
-    for (RequestObject request : phase.load().created()) {
-      tally.add(request, after.get(request.id()));
+    try (Samples samples = Samples.append(settings.samples(), prepared.mode().label())) {
+      for (RequestObject request : phase.load().created()) {
+        tally.add(request, after.get(request.id()), samples);
+      }
     }
 
     LoadDriver.Outcome load = phase.load();
@@ -387,7 +389,7 @@ final class BenchRun {
       }
     }
 
-    void add(RequestObject request, @Nullable RequestObject actual) {
+    void add(RequestObject request, @Nullable RequestObject actual, Samples samples) {
       Replay.Prediction expected = phase.predicted().get(request.id());
       RequestState state = actual == null ? null : actual.state();
       approved += state == RequestState.APPROVED ? 1 : 0;
@@ -405,18 +407,33 @@ final class BenchRun {
       ReviewObserver.Seen seen = phase.seen().get(request.id());
       if (seen != null && expected.trigger() != null) {
         Instant cause = createdAt.getOrDefault(expected.trigger(), request.created());
-        latencies.add(Duration.between(cause, seen.at()).toNanos() / 1e6);
+        double latency = Duration.between(cause, seen.at()).toNanos() / 1e6;
+        latencies.add(latency);
         lastSeen = seen.at().isAfter(lastSeen) ? seen.at() : lastSeen;
-        if (actual != null) {
-          split(cause, actual, seen.at());
+        @Nullable Review decided = actual == null ? null : watcherReview(actual);
+        @Nullable Instant intent = decided == null ? null : intents.get(decided.decisionId());
+        if (decided != null && intent != null) {
+          toIntent.add(millis(cause, intent));
+          toReview.add(millis(intent, decided.time()));
+          toSeen.add(millis(decided.time(), seen.at()));
         }
+        samples.add(
+            request.id(),
+            cause,
+            intent,
+            decided == null ? null : decided.time(),
+            seen.at(),
+            latency);
       }
     }
 
-    /** Splits one decision's latency at its intent record and its review, when both are known. */
-    private void split(Instant cause, RequestObject actual, Instant seen) {
+    /**
+     * The review of the watcher's decision whose intent record the log holds, or null when the
+     * decision log is not at hand or holds none for this request.
+     */
+    private @Nullable Review watcherReview(RequestObject actual) {
       if (intents == null) {
-        return;
+        return null;
       }
       @Nullable Review decided = null;
       for (Review review : actual.reviews()) {
@@ -424,12 +441,7 @@ final class BenchRun {
           decided = review;
         }
       }
-      if (decided != null) {
-        Instant intent = intents.get(decided.decisionId());
-        toIntent.add(millis(cause, intent));
-        toReview.add(millis(intent, decided.time()));
-        toSeen.add(millis(decided.time(), seen));
-      }
+      return decided;
     }
 
     @Nullable Stages stages() {

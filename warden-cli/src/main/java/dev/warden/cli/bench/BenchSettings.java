@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param broker a running broker to load instead of starting one, or null
  * @param identity the admin identity for {@code broker}, or null when the bench starts its own
  * @param policy the policy the watcher enforces
+ * @param samples where to write one line per measured decision ({@link Samples}), or null
  */
 record BenchSettings(
     int users,
@@ -28,7 +29,8 @@ record BenchSettings(
     @Nullable String store,
     @Nullable URI broker,
     @Nullable Path identity,
-    Path policy) {
+    Path policy,
+    @Nullable Path samples) {
 
   static final int MIN_USERS = 10;
 

@@ -1,11 +1,15 @@
 package dev.warden.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -60,7 +64,8 @@ class BenchIT {
 
   @Test
   void markdown_splitsTheLatencyIntoStagesThatAddUpToAboutTheWhole() throws Exception {
-    try (WardenProcess bench = startBench("bench-md")) {
+    Path samples = dir.resolve("samples.csv");
+    try (WardenProcess bench = startBench("bench-md", "--samples", samples.toString())) {
       assertThat(bench.awaitExit(BENCH_TIMEOUT)).as(bench.errors()).isZero();
       String report = bench.output();
 
@@ -86,7 +91,50 @@ class BenchIT {
       // This machine is a Linux guest, whose kernel counts the time its hypervisor takes.
       assertThat(report)
           .containsPattern("\\| host \\| [\\d.]+ cores stolen by the hypervisor during the load");
+
+      assertSamplesMatchTheReport(samples, report);
     }
+  }
+
+  /**
+   * The samples file holds one line per decision the report counts, each with its times in causal
+   * order and its latency, the largest of which is the report's maximum.
+   */
+  private static void assertSamplesMatchTheReport(Path samples, String report) throws Exception {
+    List<String> lines = Files.readAllLines(samples);
+    assertThat(lines.get(0))
+        .isEqualTo("run,request,created,intentLogged,reviewTaken,reviewSeen,latencyMs");
+    Matcher counted = Pattern.compile("ms, over (\\d+) decisions \\|").matcher(report);
+    assertThat(counted.find()).as(report).isTrue();
+    assertThat(lines).hasSize(1 + Integer.parseInt(counted.group(1)));
+
+    double max = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] column = line.split(",", -1);
+      assertThat(column).as(line).hasSize(7);
+      assertThat(column[0]).isEqualTo("watch");
+      assertThat(column[1]).isNotBlank();
+      Instant created = Instant.parse(column[2]);
+      Instant intent = Instant.parse(column[3]);
+      Instant review = Instant.parse(column[4]);
+      Instant seen = Instant.parse(column[5]);
+      assertThat(intent).as(line).isAfterOrEqualTo(created);
+      assertThat(review).as(line).isAfterOrEqualTo(intent);
+      assertThat(seen).as(line).isAfterOrEqualTo(review);
+      double latency = Double.parseDouble(column[6]);
+      assertThat(latency)
+          .as(line)
+          .isCloseTo(Duration.between(created, seen).toNanos() / 1e6, within(0.001));
+      max = Math.max(max, latency);
+    }
+    Matcher reported =
+        Pattern.compile(
+                "\\| latency p50 / p90 / p99 / max \\| [\\d.,]+ / [\\d.,]+ / [\\d.,]+ / ([\\d.,]+)"
+                    + " ms")
+            .matcher(report);
+    assertThat(reported.find()).as(report).isTrue();
+    // The report gives three significant digits.
+    assertThat(max).isCloseTo(number(reported.group(1)), withinPercentage(1));
   }
 
   /**
