@@ -320,7 +320,10 @@ final class BenchRun {
     }
 
     Tally tally = new Tally(phase, decisionLog == null ? null : Stages.intentTimes(decisionLog));
-    try (Samples samples = Samples.append(settings.samples(), prepared.mode().label())) {
+    @Nullable Path samplesFile = settings.samples();
+    // A null resource is allowed, and not closed: without --samples nothing is written.
+    try (Samples samples =
+        samplesFile == null ? null : Samples.append(samplesFile, prepared.mode().label())) {
       for (RequestObject request : phase.load().created()) {
         tally.add(request, after.get(request.id()), samples);
       }
@@ -389,7 +392,7 @@ final class BenchRun {
       }
     }
 
-    void add(RequestObject request, @Nullable RequestObject actual, Samples samples) {
+    void add(RequestObject request, @Nullable RequestObject actual, @Nullable Samples samples) {
       Replay.Prediction expected = phase.predicted().get(request.id());
       RequestState state = actual == null ? null : actual.state();
       approved += state == RequestState.APPROVED ? 1 : 0;
@@ -417,13 +420,15 @@ final class BenchRun {
           toReview.add(millis(intent, decided.time()));
           toSeen.add(millis(decided.time(), seen.at()));
         }
-        samples.add(
-            request.id(),
-            cause,
-            intent,
-            decided == null ? null : decided.time(),
-            seen.at(),
-            latency);
+        if (samples != null) {
+          samples.add(
+              request.id(),
+              cause,
+              intent,
+              decided == null ? null : decided.time(),
+              seen.at(),
+              latency);
+        }
       }
     }
 

@@ -30,11 +30,11 @@ final class Samples implements AutoCloseable {
 
   static final String HEADER = "run,request,created,intentLogged,reviewTaken,reviewSeen,latencyMs";
 
-  private final @Nullable BufferedWriter out;
+  private final BufferedWriter out;
   private final Path file;
   private final String run;
 
-  private Samples(@Nullable BufferedWriter out, Path file, String run) {
+  private Samples(BufferedWriter out, Path file, String run) {
     this.out = out;
     this.file = file;
     this.run = run;
@@ -54,14 +54,8 @@ final class Samples implements AutoCloseable {
     }
   }
 
-  /**
-   * Appends the lines of one run to a file {@link #create} made; with no file, a sink that keeps
-   * nothing.
-   */
-  static Samples append(@Nullable Path file, String run) {
-    if (file == null) {
-      return new Samples(null, Path.of(""), run);
-    }
+  /** Opens a file {@link #create} made, to append the lines of one run. */
+  static Samples append(Path file, String run) {
     try {
       return new Samples(
           Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND),
@@ -79,9 +73,6 @@ final class Samples implements AutoCloseable {
       @Nullable Instant reviewTaken,
       Instant reviewSeen,
       double latencyMillis) {
-    if (out == null) {
-      return;
-    }
     try {
       out.write(
           String.join(
@@ -112,9 +103,6 @@ final class Samples implements AutoCloseable {
 
   @Override
   public void close() {
-    if (out == null) {
-      return;
-    }
     try {
       out.close();
     } catch (IOException e) {
